@@ -1,0 +1,11 @@
+//! doormat: a research simulator and benchmark harness for end-to-end encrypted messaging.
+//!
+//! It simulates users exchanging messages with real cryptography (X3DH and the Double Ratchet),
+//! compares plain end-to-end encryption with escrow and backdoor designs, and measures what each
+//! costs, what an authority obtains on its targets, and what an attacker gains when an access
+//! key or a device is compromised.
+//!
+//! The layers, bottom up:
+//! - [`protocol`]: X3DH and the Double Ratchet, faithful to Signal's specifications.
+
+pub mod protocol;

@@ -1,0 +1,332 @@
+//! The Double Ratchet session (Signal, "The Double Ratchet Algorithm", rev 1, §3).
+//!
+//! State, in the spec's names: `ratchet` is DHs, `their_ratchet` DHr, `root` RK, `sending` CKs
+//! and Ns, `receiving` CKr and Nr, `previous_chain_length` PN, `skipped` MKSKIPPED.
+//!
+//! Two choices the spec leaves open:
+//! - **Lazy ratchet keys** (§6.5): receiving a new ratchet key only derives the receiving chain;
+//!   our new ratchet key pair is generated on our *next send*. A user who only reads never pays
+//!   for a key generation, and the key's secret exists for the shortest time.
+//! - **Commit on authentication** (§3.5): decryption advances chains on copies and writes them
+//!   back only after AES-GCM authenticates, so a forged message changes nothing.
+
+mod receiving;
+mod sending;
+
+use rand_core::CryptoRng;
+use x25519_dalek::PublicKey;
+
+use self::{
+    receiving::{ReceivingChain, SkippedKeys, advance, finish_chain},
+    sending::SendingChain,
+};
+use super::{
+    MAX_PLAINTEXT_LEN, RatchetConfig,
+    error::SessionError,
+    kdf::{MessageKey, RootKey},
+    keys::{RatchetKeyPair, hex},
+    message::{
+        HEADER_LEN, Header, MESSAGE_OVERHEAD, Message, PREKEY_PREFIX_MAX, PreKeyFields, WireMessage,
+    },
+    x3dh::{AD_LEN, Agreement},
+};
+
+/// One side of a two-party Double Ratchet session.
+///
+/// `Clone` on purpose: the simulator's adversary steals copies of device state. The clone holds
+/// the same secrets and is zeroized on drop like the original.
+#[derive(Clone)]
+pub struct Session {
+    config: RatchetConfig,
+    associated_data: [u8; AD_LEN],
+    /// EK_A: names the session, so a responder can match repeated initial messages.
+    base_key: PublicKey,
+    root: RootKey,
+    ratchet: RatchetKeyPair,
+    their_ratchet: PublicKey,
+    /// `None` when our next send must first take a DH ratchet step.
+    sending: Option<SendingChain>,
+    previous_chain_length: u32,
+    receiving: Option<ReceivingChain>,
+    skipped: SkippedKeys,
+    /// The initiator's X3DH fields, sent with every message until the first reply arrives.
+    initial: Option<PreKeyFields>,
+}
+
+impl Session {
+    /// The initiator's session (spec §3.3 `RatchetInitAlice`): DHr is the responder's signed
+    /// prekey, and the first sending chain is derived at once.
+    pub(crate) fn initiator<R: CryptoRng + ?Sized>(
+        rng: &mut R,
+        agreement: Agreement,
+        fields: PreKeyFields,
+        their_signed_prekey: PublicKey,
+        config: RatchetConfig,
+    ) -> Result<Self, SessionError> {
+        let mut session = Self {
+            config,
+            associated_data: agreement.associated_data,
+            base_key: fields.base_key,
+            root: agreement.root,
+            ratchet: RatchetKeyPair::generate(rng),
+            their_ratchet: their_signed_prekey,
+            sending: None,
+            previous_chain_length: 0,
+            receiving: None,
+            skipped: SkippedKeys::new(config.max_skipped_keys),
+            initial: Some(fields),
+        };
+        session.sending = Some(session.step_sending(rng)?);
+        Ok(session)
+    }
+
+    /// The responder's session (spec §3.3 `RatchetInitBob`): DHs is the signed prekey, and
+    /// nothing can be sent until the initiator's first message has been decrypted.
+    pub(crate) fn responder(
+        agreement: Agreement,
+        base_key: PublicKey,
+        signed_prekey: RatchetKeyPair,
+        first_ratchet_key: PublicKey,
+        config: RatchetConfig,
+    ) -> Self {
+        Self {
+            config,
+            associated_data: agreement.associated_data,
+            base_key,
+            root: agreement.root,
+            ratchet: signed_prekey,
+            their_ratchet: first_ratchet_key,
+            sending: None,
+            previous_chain_length: 0,
+            receiving: None,
+            skipped: SkippedKeys::new(config.max_skipped_keys),
+            initial: None,
+        }
+    }
+
+    /// Encrypts `plaintext` into wire bytes. Takes a DH ratchet step first if a new ratchet key
+    /// has arrived since our last send; `rng` supplies the new key pair.
+    pub fn encrypt<R: CryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, SessionError> {
+        if plaintext.len() > MAX_PLAINTEXT_LEN {
+            return Err(SessionError::PlaintextTooLong {
+                len: plaintext.len(),
+                max: MAX_PLAINTEXT_LEN,
+            });
+        }
+        let chain = match self.sending.take() {
+            Some(chain) => chain,
+            None => self.step_sending(rng)?,
+        };
+        let (index, message_key) = self
+            .sending
+            .insert(chain)
+            .next()
+            .ok_or(SessionError::ChainExhausted)?;
+        let header = Header {
+            ratchet_key: self.ratchet.public,
+            previous_chain_length: self.previous_chain_length,
+            index,
+        }
+        .encode();
+        let mut out = Vec::with_capacity(PREKEY_PREFIX_MAX + MESSAGE_OVERHEAD + plaintext.len());
+        if let Some(fields) = &self.initial {
+            fields.encode_into(&mut out);
+        }
+        let body = out.len() + HEADER_LEN;
+        out.extend_from_slice(&header);
+        out.extend_from_slice(plaintext);
+        let tag = message_key
+            .seal(&self.full_associated_data(&header), &mut out[body..])
+            .map_err(|_| SessionError::PlaintextTooLong {
+                len: plaintext.len(),
+                max: MAX_PLAINTEXT_LEN,
+            })?;
+        out.extend_from_slice(&tag);
+        Ok(out)
+    }
+
+    /// Decrypts wire bytes: a normal message, or an initial message of this same session (the
+    /// initiator repeats its X3DH fields until it hears back).
+    pub fn decrypt(&mut self, bytes: &[u8]) -> Result<Vec<u8>, SessionError> {
+        let wire = WireMessage::try_from(bytes)?;
+        if let WireMessage::PreKey(prekey) = &wire
+            && prekey.fields.base_key != self.base_key
+        {
+            return Err(SessionError::WrongSession);
+        }
+        self.decrypt_message(wire.message())
+    }
+
+    /// Decrypts a parsed normal message (spec §3.5 `RatchetDecrypt`).
+    pub(crate) fn decrypt_message(
+        &mut self,
+        message: &Message<'_>,
+    ) -> Result<Vec<u8>, SessionError> {
+        let header = &message.header;
+        let associated_data = self.full_associated_data(message.header_bytes);
+        let open = |key: MessageKey| -> Result<Vec<u8>, SessionError> {
+            let mut plaintext = message.ciphertext.to_vec();
+            key.open(&associated_data, &mut plaintext, message.tag)
+                .map_err(|_| SessionError::Authentication)?;
+            Ok(plaintext)
+        };
+
+        // A key skipped earlier: use it once, then delete it.
+        let out_of_order = self.receiving.as_ref().is_none_or(|chain| {
+            chain.ratchet_key != header.ratchet_key || header.index < chain.next_index
+        });
+        if out_of_order
+            && let Some((position, key)) = self.skipped.find(&header.ratchet_key, header.index)
+        {
+            let plaintext = open(key)?;
+            self.skipped.remove(position);
+            self.initial = None;
+            return Ok(plaintext);
+        }
+
+        let max_skip = self.config.max_skip;
+        if let Some(chain) = self
+            .receiving
+            .as_mut()
+            .filter(|c| c.ratchet_key == header.ratchet_key)
+        {
+            // The current receiving chain.
+            let step = advance(chain.key.bytes(), chain.next_index, header.index, max_skip)?;
+            let plaintext = open(step.message_key)?;
+            chain.key.set(&step.chain_key);
+            chain.next_index = header.index + 1;
+            self.skipped.extend(&header.ratchet_key, step.skipped);
+            self.initial = None;
+            return Ok(plaintext);
+        }
+
+        // A new ratchet key: finish the old chain up to PN, then step the root (spec DHRatchet).
+        let old_chain_rest = match &self.receiving {
+            Some(chain) => {
+                let rest = finish_chain(
+                    chain.key.bytes(),
+                    chain.next_index,
+                    header.previous_chain_length,
+                    max_skip,
+                )?;
+                Some((chain.ratchet_key, rest))
+            }
+            None => None,
+        };
+        let shared = self.ratchet.secret.diffie_hellman(&header.ratchet_key);
+        if !shared.was_contributory() {
+            return Err(SessionError::NonContributory);
+        }
+        let (root, chain_key) = self.root.ratchet(shared.as_bytes());
+        let step = advance(chain_key.bytes(), 0, header.index, max_skip)?;
+        let plaintext = open(step.message_key)?;
+
+        // Authenticated: commit.
+        if let Some((old_key, rest)) = old_chain_rest {
+            self.skipped.extend(&old_key, rest);
+        }
+        self.skipped.extend(&header.ratchet_key, step.skipped);
+        let mut chain_key = chain_key;
+        chain_key.set(&step.chain_key);
+        self.root = root;
+        self.receiving = Some(ReceivingChain {
+            ratchet_key: header.ratchet_key,
+            key: chain_key,
+            next_index: header.index + 1,
+        });
+        self.their_ratchet = header.ratchet_key;
+        if let Some(sent) = self.sending.take() {
+            self.previous_chain_length = sent.next_index;
+        }
+        self.initial = None;
+        Ok(plaintext)
+    }
+
+    /// The sending half of the DH ratchet: a new DHs, and RK, CKs = KDF_RK(RK, DH(DHs, DHr)).
+    fn step_sending<R: CryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<SendingChain, SessionError> {
+        let ratchet = RatchetKeyPair::generate(rng);
+        let shared = ratchet.secret.diffie_hellman(&self.their_ratchet);
+        if !shared.was_contributory() {
+            return Err(SessionError::NonContributory);
+        }
+        let (root, chain) = self.root.ratchet(shared.as_bytes());
+        self.root = root;
+        self.ratchet = ratchet;
+        Ok(SendingChain::new(chain))
+    }
+
+    /// AD ‖ header: the X3DH associated data followed by the encoded header.
+    fn full_associated_data(&self, header: &[u8; HEADER_LEN]) -> [u8; AD_LEN + HEADER_LEN] {
+        let mut out = [0u8; AD_LEN + HEADER_LEN];
+        out[..AD_LEN].copy_from_slice(&self.associated_data);
+        out[AD_LEN..].copy_from_slice(header);
+        out
+    }
+
+    /// EK_A, the initiator's base key, which names this session on both sides.
+    pub fn base_key(&self) -> &PublicKey {
+        &self.base_key
+    }
+
+    /// Our current ratchet public key (DHs).
+    pub fn ratchet_key(&self) -> &PublicKey {
+        &self.ratchet.public
+    }
+
+    /// How many skipped message keys are held for late messages.
+    pub fn skipped_key_count(&self) -> usize {
+        self.skipped.len()
+    }
+
+    /// The (ratchet key, index) of each held skipped key, oldest first.
+    pub fn skipped_key_ids(&self) -> Vec<(PublicKey, u32)> {
+        self.skipped
+            .entries()
+            .map(|(key, index)| (PublicKey::from(key), index))
+            .collect()
+    }
+
+    /// Whether our messages still carry the X3DH fields (no reply received yet).
+    pub fn is_awaiting_reply(&self) -> bool {
+        self.initial.is_some()
+    }
+
+    /// The configuration the session enforces.
+    pub fn config(&self) -> &RatchetConfig {
+        &self.config
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            base_key,
+            ratchet,
+            their_ratchet,
+            sending,
+            receiving,
+            skipped,
+            initial,
+            ..
+        } = self;
+        f.debug_struct("Session")
+            .field("base_key", &hex(base_key.as_bytes()))
+            .field("ratchet_key", &hex(ratchet.public.as_bytes()))
+            .field("their_ratchet_key", &hex(their_ratchet.as_bytes()))
+            .field("sent_on_chain", &sending.as_ref().map(|c| c.next_index))
+            .field(
+                "received_on_chain",
+                &receiving.as_ref().map(|c| c.next_index),
+            )
+            .field("skipped_keys", &skipped.len())
+            .field("awaiting_reply", &initial.is_some())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,3 @@
+//! doormat's integration tests, one binary.
+
+mod protocol;

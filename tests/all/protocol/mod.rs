@@ -1,0 +1,3 @@
+//! The protocol layer through its public API.
+
+mod smoke;
