@@ -1,1 +1,373 @@
-fn main() {}
+//! Criterion benchmarks of doormat's X3DH handshake and Double Ratchet, and of the primitives
+//! they are built from ("floors"), measured in the same run so the two can be compared.
+//!
+//! # Validity
+//!
+//! Every measured operation is one a real session could perform. State that an operation
+//! consumes (a chain position, a one-time prekey, a received message) is cloned from a prepared
+//! state in the untimed setup of [`criterion::Bencher::iter_batched`], so no iteration replays
+//! consumed state: a message is never decrypted twice by the same session state. The routines
+//! return the states they used, so freeing (and zeroizing) them is not timed either. The
+//! `*_stream` variants check the batched numbers without any cloning: one pair of sessions keeps
+//! talking for the whole measurement, every message new.
+//!
+//! # Groups
+//!
+//! - `x3dh`: `initiate` from a bundle (signature check, 4 DH, the first sending chain) and
+//!   `accept` of an initial message by a copy of the responder's account.
+//! - `encrypt` / `decrypt`: one 100-byte message on an existing chain.
+//! - `decrypt/new_chain`: the first message of a new chain, whose decryption takes a DH step.
+//! - `pingpong`: encrypt + decrypt of one 100-byte message when the direction has just changed,
+//!   so both sides take a DH ratchet step.
+//! - `burst`: encrypt + decrypt of one 100-byte message on existing chains.
+//! - `skip`: decrypt of a message that skips 10, 100 or 1000 earlier ones on its chain.
+//! - `size`: encrypt + decrypt of 16 B to 64 KiB, with byte throughput.
+//! - `floor`: the primitives: X25519 DH and key generation, HMAC-SHA256 over one byte,
+//!   HKDF-SHA256 (extract + 64 bytes of expand) and AES-256-GCM key setup + seal or open of
+//!   100 bytes.
+//!
+//! # Floors
+//!
+//! A workload's floor is the sum of the primitives it cannot avoid, each timed alone:
+//!
+//! - **burst** (per message, both sides): `4 × hmac + aes_seal + aes_open`. Each side runs KDF_CK
+//!   once (HMAC(CK, 0x01) for the message key, HMAC(CK, 0x02) for the next chain key), and each
+//!   message key sets up AES-256-GCM once, to seal on one side and open on the other.
+//! - **ping-pong** (per message, both sides): `keygen + 2 × dh + 2 × hkdf + 4 × hmac + aes_seal +
+//!   aes_open`. The sender generates a ratchet key pair, computes DH with the peer's ratchet key
+//!   and runs KDF_RK (HKDF) before its KDF_CK; the receiver computes the same DH and KDF_RK.
+//!
+//! The floors overstate the work slightly where doormat shares work between primitives (KDF_CK
+//! keys one HMAC state and clones it for both outputs), and understate it by what no primitive
+//! covers: header encoding and parsing, the output allocations, state bookkeeping.
+
+#![allow(
+    clippy::expect_used,
+    reason = "a bench must stop rather than time an error path if an operation fails"
+)]
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+
+use aes_gcm::{AeadInOut, Aes256Gcm, KeyInit as _, Nonce, Tag};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use doormat::protocol::Account;
+use hkdf::Hkdf;
+use hmac::{Hmac, KeyInit as _, Mac};
+use sha2::Sha256;
+use x25519_dalek::{PublicKey, StaticSecret};
+
+use self::common::{MESSAGE_LEN, burst_ready, ping_pong_ready, rng};
+
+/// The chat-sized plaintext of the per-message benches.
+const PLAINTEXT: [u8; MESSAGE_LEN] = [0x42; MESSAGE_LEN];
+
+/// X3DH: the initiator's `initiate` and the responder's `accept`.
+fn x3dh(c: &mut Criterion) {
+    let mut rng = rng(1);
+    let alice = Account::new(&mut rng);
+    let mut bob = Account::new(&mut rng);
+    bob.generate_one_time_prekeys(&mut rng, 1);
+    let bundle = bob.prekey_bundle();
+    let initial = alice
+        .initiate(&mut rng, &bundle)
+        .expect("a fresh bundle verifies")
+        .encrypt(&mut rng, &PLAINTEXT)
+        .expect("encryption succeeds");
+
+    let mut group = c.benchmark_group("x3dh");
+    // `initiate` consumes nothing on the initiator's side: each iteration gets its own copy of
+    // the bundle, as a server would serve it, and a fresh ephemeral key from the RNG.
+    group.bench_function("initiate", |b| {
+        b.iter_batched(
+            || bundle.clone(),
+            |bundle| {
+                alice
+                    .initiate(&mut rng, &bundle)
+                    .expect("a fresh bundle verifies")
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    // `accept` deletes the one-time prekey it uses: each iteration accepts on a copy of Bob's
+    // account that still holds it. Includes decrypting the embedded first message.
+    group.bench_function("accept", |b| {
+        b.iter_batched(
+            || bob.clone(),
+            |mut bob| {
+                let accepted = bob.accept(&initial).expect("the initial message opens");
+                (bob, accepted)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+/// Encrypt on an existing chain, decrypt in order, and decrypt of a new chain's first message.
+fn single_operations(c: &mut Criterion) {
+    let mut rng = rng(2);
+    let (alice, bob) = burst_ready(&mut rng);
+    // The next message on Alice's chain, not yet seen by Bob.
+    let next = alice
+        .clone()
+        .encrypt(&mut rng, &PLAINTEXT)
+        .expect("encryption succeeds");
+    // A reply from Bob on a new chain (his send takes the DH step), not yet seen by Alice.
+    let reply = bob
+        .clone()
+        .encrypt(&mut rng, &PLAINTEXT)
+        .expect("encryption succeeds");
+
+    let mut group = c.benchmark_group("encrypt");
+    group.bench_function("existing_chain", |b| {
+        b.iter_batched(
+            || alice.clone(),
+            |mut alice| {
+                let message = alice
+                    .encrypt(&mut rng, black_box(&PLAINTEXT))
+                    .expect("encryption succeeds");
+                (alice, message)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("decrypt");
+    group.bench_function("in_order", |b| {
+        b.iter_batched(
+            || bob.clone(),
+            |mut bob| {
+                let plaintext = bob.decrypt(&next).expect("an in-order message opens");
+                (bob, plaintext)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("new_chain", |b| {
+        b.iter_batched(
+            || alice.clone(),
+            |mut alice| {
+                let plaintext = alice.decrypt(&reply).expect("a new chain's message opens");
+                (alice, plaintext)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+/// Encrypt + decrypt of one 100-byte message: ping-pong (a DH step on both sides) and burst
+/// (existing chains), each on cloned state and, as a check, as one long-running conversation.
+fn conversations(c: &mut Criterion) {
+    let mut rng = rng(3);
+
+    let mut group = c.benchmark_group("pingpong");
+    let (alice, bob) = ping_pong_ready(&mut rng);
+    group.bench_function("enc_dec", |b| {
+        b.iter_batched(
+            || (alice.clone(), bob.clone()),
+            |(mut alice, mut bob)| {
+                let message = alice
+                    .encrypt(&mut rng, black_box(&PLAINTEXT))
+                    .expect("encryption succeeds");
+                let plaintext = bob.decrypt(&message).expect("the reply opens");
+                (alice, bob, message, plaintext)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    // No cloning: the two sessions take turns to send, so every message changes direction.
+    let mut sessions = [alice, bob];
+    let mut turn = false;
+    group.bench_function("enc_dec_stream", |b| {
+        b.iter(|| {
+            let [alice, bob] = &mut sessions;
+            let (from, to) = if turn { (bob, alice) } else { (alice, bob) };
+            turn = !turn;
+            let message = from
+                .encrypt(&mut rng, black_box(&PLAINTEXT))
+                .expect("encryption succeeds");
+            to.decrypt(&message).expect("the reply opens")
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("burst");
+    let (alice, bob) = burst_ready(&mut rng);
+    group.bench_function("enc_dec", |b| {
+        b.iter_batched(
+            || (alice.clone(), bob.clone()),
+            |(mut alice, mut bob)| {
+                let message = alice
+                    .encrypt(&mut rng, black_box(&PLAINTEXT))
+                    .expect("encryption succeeds");
+                let plaintext = bob.decrypt(&message).expect("an in-order message opens");
+                (alice, bob, message, plaintext)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    // No cloning: Alice keeps sending on her chain, Bob keeps reading it.
+    let (mut alice, mut bob) = (alice, bob);
+    group.bench_function("enc_dec_stream", |b| {
+        b.iter(|| {
+            let message = alice
+                .encrypt(&mut rng, black_box(&PLAINTEXT))
+                .expect("encryption succeeds");
+            bob.decrypt(&message).expect("an in-order message opens")
+        })
+    });
+    group.finish();
+}
+
+/// Decrypt of a message that arrives after `skip` earlier messages of its chain were lost: the
+/// receiver derives and stores `skip` message keys first.
+fn skipped(c: &mut Criterion) {
+    let mut rng = rng(4);
+    let (alice, bob) = burst_ready(&mut rng);
+    let mut group = c.benchmark_group("skip");
+    for skip in [10usize, 100, 1000] {
+        let mut sender = alice.clone();
+        for _ in 0..skip {
+            sender
+                .encrypt(&mut rng, &PLAINTEXT)
+                .expect("encryption succeeds");
+        }
+        let late = sender
+            .encrypt(&mut rng, &PLAINTEXT)
+            .expect("encryption succeeds");
+        group.bench_with_input(BenchmarkId::from_parameter(skip), &late, |b, late| {
+            b.iter_batched(
+                || bob.clone(),
+                |mut bob| {
+                    let plaintext = bob.decrypt(late).expect("a message within MAX_SKIP opens");
+                    (bob, plaintext)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// Encrypt + decrypt on existing chains across message sizes.
+fn sizes(c: &mut Criterion) {
+    let mut rng = rng(5);
+    let (alice, bob) = burst_ready(&mut rng);
+    let mut group = c.benchmark_group("size");
+    for size in [16usize, 256, 4 << 10, 64 << 10] {
+        let plaintext = vec![0x42u8; size];
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(size), &plaintext, |b, pt| {
+            b.iter_batched(
+                || (alice.clone(), bob.clone()),
+                |(mut alice, mut bob)| {
+                    let message = alice.encrypt(&mut rng, pt).expect("encryption succeeds");
+                    let opened = bob.decrypt(&message).expect("an in-order message opens");
+                    (alice, bob, message, opened)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// The primitives the workloads are made of, with the inputs doormat gives them (see the crate
+/// documentation for how they add up to each workload's floor).
+fn floor(c: &mut Criterion) {
+    let mut rng = rng(6);
+    let mut group = c.benchmark_group("floor");
+
+    let ours = StaticSecret::random_from_rng(&mut rng);
+    let theirs = PublicKey::from(&StaticSecret::random_from_rng(&mut rng));
+    group.bench_function("x25519_dh", |b| {
+        b.iter(|| black_box(&ours).diffie_hellman(black_box(&theirs)))
+    });
+    group.bench_function("x25519_keygen", |b| {
+        b.iter(|| {
+            let secret = StaticSecret::random_from_rng(&mut rng);
+            let public = PublicKey::from(&secret);
+            (secret, public)
+        })
+    });
+
+    // KDF_CK's shape: a 32-byte chain key, one input byte.
+    let chain_key = [7u8; 32];
+    group.bench_function("hmac_sha256_1b", |b| {
+        b.iter(|| {
+            let mut mac = <Hmac<Sha256>>::new_from_slice(black_box(&chain_key))
+                .expect("HMAC takes keys of any length");
+            mac.update(&[0x01]);
+            mac.finalize().into_bytes()
+        })
+    });
+
+    // KDF_RK's shape: a 32-byte root key as salt, a 32-byte DH output, doormat's 23-byte info.
+    let (root_key, dh_out) = ([1u8; 32], [2u8; 32]);
+    group.bench_function("hkdf_sha256_64b", |b| {
+        b.iter(|| {
+            let mut okm = [0u8; 64];
+            Hkdf::<Sha256>::new(Some(black_box(&root_key)), black_box(&dh_out))
+                .expand(b"doormat v1 ratchet root", &mut okm)
+                .expect("64 bytes is within HKDF's limit");
+            okm
+        })
+    });
+
+    // A message's shape: a fresh key per message, zero nonce, 100 bytes of plaintext, and
+    // doormat's 106 bytes of associated data (IK_A ‖ IK_B ‖ header).
+    let message_key = [9u8; 32];
+    let associated_data = [3u8; 106];
+    group.bench_function("aes256gcm_seal_100b", |b| {
+        b.iter(|| {
+            let mut buffer = PLAINTEXT;
+            let tag = Aes256Gcm::new(&black_box(message_key).into())
+                .encrypt_inout_detached(
+                    &Nonce::from([0u8; 12]),
+                    &associated_data,
+                    (&mut buffer[..]).into(),
+                )
+                .expect("100 bytes is within GCM's limit");
+            (buffer, tag)
+        })
+    });
+    let mut sealed = PLAINTEXT;
+    let tag: Tag = Aes256Gcm::new(&message_key.into())
+        .encrypt_inout_detached(
+            &Nonce::from([0u8; 12]),
+            &associated_data,
+            (&mut sealed[..]).into(),
+        )
+        .expect("100 bytes is within GCM's limit");
+    group.bench_function("aes256gcm_open_100b", |b| {
+        b.iter(|| {
+            let mut buffer = black_box(sealed);
+            Aes256Gcm::new(&black_box(message_key).into())
+                .decrypt_inout_detached(
+                    &Nonce::from([0u8; 12]),
+                    &associated_data,
+                    (&mut buffer[..]).into(),
+                    &tag,
+                )
+                .expect("the tag verifies");
+            buffer
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    floor,
+    x3dh,
+    single_operations,
+    conversations,
+    skipped,
+    sizes
+);
+criterion_main!(benches);

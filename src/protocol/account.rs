@@ -10,6 +10,7 @@ use super::{
     keys::{IdentityKey, IdentityKeyPair, PreKey, PreKeyBundle, RatchetKeyPair, SignedPreKey},
     message::{PreKeyMessage, WireMessage},
     ratchet::Session,
+    trace::KeyTrace,
     x3dh,
 };
 
@@ -125,6 +126,14 @@ impl Account {
     /// plaintext. The one-time prekey is deleted only once the message authenticates, so a
     /// forged initial message cannot burn it.
     pub fn accept(&mut self, bytes: &[u8]) -> Result<(Session, Vec<u8>), SessionError> {
+        self.accept_traced(bytes).map(|(session, plaintext, _)| (session, plaintext))
+    }
+
+    /// [`Account::accept`], also returning the keys the first message used.
+    pub fn accept_traced(
+        &mut self,
+        bytes: &[u8],
+    ) -> Result<(Session, Vec<u8>, KeyTrace), SessionError> {
         let WireMessage::PreKey(PreKeyMessage { fields, message }) = WireMessage::try_from(bytes)?
         else {
             return Err(SessionError::NotAnInitialMessage);
@@ -155,11 +164,11 @@ impl Account {
             message.header.ratchet_key,
             self.config,
         );
-        let plaintext = session.decrypt_message(&message)?;
+        let (plaintext, trace) = session.decrypt_message(&message)?;
         if let Some(id) = fields.one_time_prekey_id {
             self.one_time_prekeys.remove(&id);
         }
-        Ok((session, plaintext))
+        Ok((session, plaintext, trace))
     }
 
     /// The newest signed prekey; the list is never empty (created with one, rotation appends

@@ -78,7 +78,6 @@ impl RootKey {
         (RootKey::new(root), ChainKey::new(chain))
     }
 
-    #[cfg(test)]
     pub(crate) fn bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -16,6 +16,7 @@ mod kdf;
 mod keys;
 pub mod message;
 mod ratchet;
+mod trace;
 pub mod x3dh;
 
 pub use self::{
@@ -24,6 +25,7 @@ pub use self::{
     kdf::MessageKey,
     keys::{IdentityKey, IdentityKeyPair, PreKeyBundle},
     ratchet::Session,
+    trace::{ChainStart, KeyTrace, message_key_at, open_with_key},
 };
 
 /// Default MAX_SKIP: how many message keys one message may skip on one chain. libsignal's

@@ -15,6 +15,7 @@ mod sending;
 
 use rand_core::CryptoRng;
 use x25519_dalek::PublicKey;
+use zeroize::Zeroizing;
 
 use self::{
     receiving::{ReceivingChain, SkippedKeys, advance, finish_chain},
@@ -25,6 +26,7 @@ use super::{
     error::SessionError,
     kdf::{MessageKey, RootKey},
     keys::{RatchetKeyPair, hex},
+    trace::{ChainStart, KeyTrace},
     message::{
         HEADER_LEN, Header, MESSAGE_OVERHEAD, Message, PREKEY_PREFIX_MAX, PreKeyFields, WireMessage,
     },
@@ -111,6 +113,16 @@ impl Session {
         rng: &mut R,
         plaintext: &[u8],
     ) -> Result<Vec<u8>, SessionError> {
+        self.encrypt_traced(rng, plaintext).map(|(bytes, _)| bytes)
+    }
+
+    /// [`Session::encrypt`], also returning the keys the message used, for designs that escrow
+    /// them.
+    pub fn encrypt_traced<R: CryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+        plaintext: &[u8],
+    ) -> Result<(Vec<u8>, KeyTrace), SessionError> {
         if plaintext.len() > MAX_PLAINTEXT_LEN {
             return Err(SessionError::PlaintextTooLong {
                 len: plaintext.len(),
@@ -121,11 +133,15 @@ impl Session {
             Some(chain) => chain,
             None => self.step_sending(rng)?,
         };
-        let (index, message_key) = self
-            .sending
-            .insert(chain)
-            .next()
-            .ok_or(SessionError::ChainExhausted)?;
+        let chain = self.sending.insert(chain);
+        let chain_start = (chain.next_index == 0).then(|| ChainStart {
+            ratchet_key: self.ratchet.public,
+            root_key: Zeroizing::new(*self.root.bytes()),
+            chain_key: Zeroizing::new(*chain.key.bytes()),
+        });
+        let (index, message_key) = chain.next().ok_or(SessionError::ChainExhausted)?;
+        let trace =
+            KeyTrace { index, message_key: Zeroizing::new(*message_key.as_bytes()), chain_start };
         let header = Header {
             ratchet_key: self.ratchet.public,
             previous_chain_length: self.previous_chain_length,
@@ -146,12 +162,18 @@ impl Session {
                 max: MAX_PLAINTEXT_LEN,
             })?;
         out.extend_from_slice(&tag);
-        Ok(out)
+        Ok((out, trace))
     }
 
     /// Decrypts wire bytes: a normal message, or an initial message of this same session (the
     /// initiator repeats its X3DH fields until it hears back).
     pub fn decrypt(&mut self, bytes: &[u8]) -> Result<Vec<u8>, SessionError> {
+        self.decrypt_traced(bytes).map(|(plaintext, _)| plaintext)
+    }
+
+    /// [`Session::decrypt`], also returning the keys the message used, so that a compliant
+    /// recipient can check an escrow field.
+    pub fn decrypt_traced(&mut self, bytes: &[u8]) -> Result<(Vec<u8>, KeyTrace), SessionError> {
         let wire = WireMessage::try_from(bytes)?;
         if let WireMessage::PreKey(prekey) = &wire
             && prekey.fields.base_key != self.base_key
@@ -165,14 +187,15 @@ impl Session {
     pub(crate) fn decrypt_message(
         &mut self,
         message: &Message<'_>,
-    ) -> Result<Vec<u8>, SessionError> {
+    ) -> Result<(Vec<u8>, KeyTrace), SessionError> {
         let header = &message.header;
         let associated_data = self.full_associated_data(message.header_bytes);
-        let open = |key: MessageKey| -> Result<Vec<u8>, SessionError> {
+        let open = |key: MessageKey| -> Result<(Vec<u8>, KeyTrace), SessionError> {
+            let message_key = Zeroizing::new(*key.as_bytes());
             let mut plaintext = message.ciphertext.to_vec();
             key.open(&associated_data, &mut plaintext, message.tag)
                 .map_err(|_| SessionError::Authentication)?;
-            Ok(plaintext)
+            Ok((plaintext, KeyTrace { index: header.index, message_key, chain_start: None }))
         };
 
         // A key skipped earlier: use it once, then delete it.
@@ -182,10 +205,10 @@ impl Session {
         if out_of_order
             && let Some((position, key)) = self.skipped.find(&header.ratchet_key, header.index)
         {
-            let plaintext = open(key)?;
+            let opened = open(key)?;
             self.skipped.remove(position);
             self.initial = None;
-            return Ok(plaintext);
+            return Ok(opened);
         }
 
         let max_skip = self.config.max_skip;
@@ -196,12 +219,12 @@ impl Session {
         {
             // The current receiving chain.
             let step = advance(chain.key.bytes(), chain.next_index, header.index, max_skip)?;
-            let plaintext = open(step.message_key)?;
+            let opened = open(step.message_key)?;
             chain.key.set(&step.chain_key);
             chain.next_index = header.index + 1;
             self.skipped.extend(&header.ratchet_key, step.skipped);
             self.initial = None;
-            return Ok(plaintext);
+            return Ok(opened);
         }
 
         // A new ratchet key: finish the old chain up to PN, then step the root (spec DHRatchet).
@@ -223,7 +246,12 @@ impl Session {
         }
         let (root, chain_key) = self.root.ratchet(shared.as_bytes());
         let step = advance(chain_key.bytes(), 0, header.index, max_skip)?;
-        let plaintext = open(step.message_key)?;
+        let (plaintext, mut trace) = open(step.message_key)?;
+        trace.chain_start = Some(ChainStart {
+            ratchet_key: header.ratchet_key,
+            root_key: Zeroizing::new(*root.bytes()),
+            chain_key: Zeroizing::new(*chain_key.bytes()),
+        });
 
         // Authenticated: commit.
         if let Some((old_key, rest)) = old_chain_rest {
@@ -243,7 +271,7 @@ impl Session {
             self.previous_chain_length = sent.next_index;
         }
         self.initial = None;
-        Ok(plaintext)
+        Ok((plaintext, trace))
     }
 
     /// The sending half of the DH ratchet: a new DHs, and RK, CKs = KDF_RK(RK, DH(DHs, DHr)).

@@ -1,3 +1,4 @@
 //! The protocol layer through its public API.
 
-mod smoke;
+mod probe;
+mod support;
