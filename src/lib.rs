@@ -7,5 +7,7 @@
 //!
 //! The layers, bottom up:
 //! - [`protocol`]: X3DH and the Double Ratchet, faithful to Signal's specifications.
+//! - [`design`]: plain end-to-end encryption and the exceptional-access designs on top of it.
 
+pub mod design;
 pub mod protocol;

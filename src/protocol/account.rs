@@ -126,7 +126,8 @@ impl Account {
     /// plaintext. The one-time prekey is deleted only once the message authenticates, so a
     /// forged initial message cannot burn it.
     pub fn accept(&mut self, bytes: &[u8]) -> Result<(Session, Vec<u8>), SessionError> {
-        self.accept_traced(bytes).map(|(session, plaintext, _)| (session, plaintext))
+        self.accept_traced(bytes)
+            .map(|(session, plaintext, _)| (session, plaintext))
     }
 
     /// [`Account::accept`], also returning the keys the first message used.

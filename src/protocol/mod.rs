@@ -19,6 +19,7 @@ mod ratchet;
 mod trace;
 pub mod x3dh;
 
+pub(crate) use self::kdf::hkdf_sha256;
 pub use self::{
     account::{Account, SIGNED_PREKEYS_KEPT},
     error::{DecodeError, SessionError},

@@ -53,7 +53,10 @@ pub fn message_key_at(
     max_index: u32,
 ) -> Result<MessageKey, SessionError> {
     if index > max_index {
-        return Err(SessionError::TooFarAhead { skip: u64::from(index), max_skip: max_index });
+        return Err(SessionError::TooFarAhead {
+            skip: u64::from(index),
+            max_skip: max_index,
+        });
     }
     let mut key = Zeroizing::new(*chain_key);
     for _ in 0..index {
@@ -73,6 +76,7 @@ pub fn open_with_key(
     full[..AD_LEN].copy_from_slice(associated_data);
     full[AD_LEN..].copy_from_slice(message.header_bytes);
     let mut plaintext = message.ciphertext.to_vec();
-    key.open(&full, &mut plaintext, message.tag).map_err(|_| SessionError::Authentication)?;
+    key.open(&full, &mut plaintext, message.tag)
+        .map_err(|_| SessionError::Authentication)?;
     Ok(plaintext)
 }

@@ -26,10 +26,10 @@ use super::{
     error::SessionError,
     kdf::{MessageKey, RootKey},
     keys::{RatchetKeyPair, hex},
-    trace::{ChainStart, KeyTrace},
     message::{
         HEADER_LEN, Header, MESSAGE_OVERHEAD, Message, PREKEY_PREFIX_MAX, PreKeyFields, WireMessage,
     },
+    trace::{ChainStart, KeyTrace},
     x3dh::{AD_LEN, Agreement},
 };
 
@@ -140,8 +140,11 @@ impl Session {
             chain_key: Zeroizing::new(*chain.key.bytes()),
         });
         let (index, message_key) = chain.next().ok_or(SessionError::ChainExhausted)?;
-        let trace =
-            KeyTrace { index, message_key: Zeroizing::new(*message_key.as_bytes()), chain_start };
+        let trace = KeyTrace {
+            index,
+            message_key: Zeroizing::new(*message_key.as_bytes()),
+            chain_start,
+        };
         let header = Header {
             ratchet_key: self.ratchet.public,
             previous_chain_length: self.previous_chain_length,
@@ -195,7 +198,14 @@ impl Session {
             let mut plaintext = message.ciphertext.to_vec();
             key.open(&associated_data, &mut plaintext, message.tag)
                 .map_err(|_| SessionError::Authentication)?;
-            Ok((plaintext, KeyTrace { index: header.index, message_key, chain_start: None }))
+            Ok((
+                plaintext,
+                KeyTrace {
+                    index: header.index,
+                    message_key,
+                    chain_start: None,
+                },
+            ))
         };
 
         // A key skipped earlier: use it once, then delete it.

@@ -1,0 +1,92 @@
+//! The key holder's side: opening captured messages with only the escrow secrets held.
+//!
+//! Used alike by the authority (behind a [`super::warrant::Warrant`]) and by an attacker who stole
+//! keys (no warrant). Every plaintext it returns came from really opening the field with HPKE and
+//! the message with AES-GCM; holding a key of the right label proves nothing.
+
+use std::collections::BTreeMap;
+
+use zeroize::Zeroizing;
+
+use super::{
+    Granularity, Verification,
+    field::{self, binding},
+    keys::KeyRing,
+};
+use crate::{
+    design::{DesignError, envelope},
+    protocol::{
+        DEFAULT_MAX_SKIP, MessageKey, message::WireMessage, message_key_at, open_with_key,
+        x3dh::AD_LEN,
+    },
+};
+
+/// Opens captured envelopes with a [`KeyRing`]. Remembers the chains that session-start
+/// escrow revealed, so later messages of those chains open too.
+pub struct Opener {
+    ring: KeyRing,
+    weak: bool,
+    chains: BTreeMap<[u8; 32], Zeroizing<[u8; 32]>>,
+}
+
+impl Opener {
+    /// An opener holding `ring`, for fields written under `verification`.
+    pub fn new(ring: KeyRing, verification: Verification) -> Self {
+        Self { ring, weak: verification == Verification::Checksum16, chains: BTreeMap::new() }
+    }
+
+    /// The plaintext of a captured envelope, if the ring's keys open it.
+    pub fn open(
+        &mut self,
+        captured: &[u8],
+        associated_data: &[u8; AD_LEN],
+    ) -> Result<Vec<u8>, DesignError> {
+        let (field_bytes, wire) = envelope::open(captured)?;
+        let parsed = WireMessage::try_from(wire).map_err(crate::protocol::SessionError::from)?;
+        let message = parsed.message();
+        let header = &message.header;
+        let ratchet_key = header.ratchet_key.to_bytes();
+        if field_bytes.is_empty() {
+            // No field: only a chain revealed earlier by session-start escrow can open it.
+            let chain = self
+                .chains
+                .get(&ratchet_key)
+                .ok_or(DesignError::NoKey("no escrowed key covers this chain"))?;
+            let key = message_key_at(chain, header.index, DEFAULT_MAX_SKIP)?;
+            return Ok(open_with_key(key, associated_data, message)?);
+        }
+        let field = field::parse(field_bytes, self.weak)?;
+        let item: Vec<u8> = match (field.granularity, &parsed) {
+            (Granularity::Message, _) => message.header_bytes.to_vec(),
+            (Granularity::Chain, _) => ratchet_key.to_vec(),
+            (Granularity::Session, WireMessage::PreKey(prekey)) => {
+                prekey.fields.base_key.to_bytes().to_vec()
+            }
+            (Granularity::Session, WireMessage::Normal(_)) => {
+                return Err(DesignError::Malformed {
+                    what: "escrow field",
+                    offset: 0,
+                    expected: "session escrow only on initial messages",
+                });
+            }
+        };
+        let secret = self.ring.secret_for(field.epoch)?;
+        let material =
+            field::open(&field, &secret, &binding(associated_data, field.granularity, &item))?;
+        let key = match field.granularity {
+            Granularity::Message => MessageKey::from_bytes(to_key(&material[..])?),
+            Granularity::Chain => message_key_at(&to_key(&material[..])?, header.index, DEFAULT_MAX_SKIP)?,
+            Granularity::Session => {
+                let chain = Zeroizing::new(to_key(&material[32..])?);
+                let key = message_key_at(&chain, header.index, DEFAULT_MAX_SKIP)?;
+                self.chains.insert(ratchet_key, chain);
+                key
+            }
+        };
+        Ok(open_with_key(key, associated_data, message)?)
+    }
+}
+
+fn to_key(bytes: &[u8]) -> Result<[u8; 32], DesignError> {
+    bytes.get(..32).and_then(|b| b.try_into().ok()).ok_or(DesignError::FieldDoesNotOpen)
+}

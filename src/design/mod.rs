@@ -1,0 +1,58 @@
+//! Exceptional-access designs: what a messaging system adds on top of the protocol so that an
+//! authority can read some traffic, and what key material that creates.
+//!
+//! | design | key material | who holds it | opens |
+//! |---|---|---|---|
+//! | `plain` | none | nobody | nothing: only a device compromise reads traffic, until healing |
+//! | `escrow` | authority HPKE key(s): one global, one per epoch, or one split k-of-n | the authority, or its trustees | what the granularity escrows, past and future, for as long as the key lives |
+//! | `ghost` | a hidden device's sessions | the provider | a target's messages from the time the ghost is added |
+//! | `backup` | a provider-held backup key | the provider | every backed-up message history |
+//!
+//! Each design's module states its trust model and sources. Designs are chosen from scenario
+//! JSON through [`DesignSpec`], so one scenario compares several side by side.
+
+pub mod backup;
+pub mod envelope;
+mod error;
+pub mod escrow;
+pub mod ghost;
+
+use serde::{Deserialize, Serialize};
+
+pub use self::error::DesignError;
+
+/// Simulated time, in seconds since the start of a run. Never wall-clock time.
+pub type SimTime = u64;
+/// Seconds in a simulated hour.
+pub const HOUR: SimTime = 3_600;
+/// Seconds in a simulated day.
+pub const DAY: SimTime = 24 * HOUR;
+
+/// A simulated user.
+pub type UserId = u32;
+
+/// One design to simulate, as written in a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DesignSpec {
+    /// End-to-end encryption with no exceptional access.
+    Plain,
+    /// Every message carries an escrow field encrypted to an authority key.
+    Escrow(escrow::EscrowSpec),
+    /// The provider can add a hidden recipient device to chosen users.
+    Ghost(ghost::GhostSpec),
+    /// Clients back up their history under a provider-held key.
+    Backup(backup::BackupSpec),
+}
+
+impl DesignSpec {
+    /// A short label for tables and plots, e.g. `escrow/epoch/chain`.
+    pub fn label(&self) -> String {
+        match self {
+            DesignSpec::Plain => "plain".into(),
+            DesignSpec::Escrow(spec) => spec.label(),
+            DesignSpec::Ghost(_) => "ghost".into(),
+            DesignSpec::Backup(_) => "backup".into(),
+        }
+    }
+}
