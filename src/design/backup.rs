@@ -42,13 +42,19 @@ impl BackupKey {
         let mut label = [0u8; 12];
         label[..4].copy_from_slice(&user.to_be_bytes());
         label[4..].copy_from_slice(&index.to_be_bytes());
-        let key: Zeroizing<[u8; 32]> = Zeroizing::new(crate::protocol::hkdf_sha256(&label, &self.0[..], KEY_INFO));
+        let key: Zeroizing<[u8; 32]> =
+            Zeroizing::new(crate::protocol::hkdf_sha256(&label, &self.0[..], KEY_INFO));
         Aes256Gcm::new(&(*key).into())
     }
 }
 
 /// Encodes and seals a history of (sent time, plaintext) entries.
-pub fn seal(key: &BackupKey, user: UserId, index: u64, history: &[(SimTime, Vec<u8>)]) -> Result<Vec<u8>, DesignError> {
+pub fn seal(
+    key: &BackupKey,
+    user: UserId,
+    index: u64,
+    history: &[(SimTime, Vec<u8>)],
+) -> Result<Vec<u8>, DesignError> {
     let mut out = Vec::new();
     for (time, plaintext) in history {
         out.extend_from_slice(&time.to_be_bytes());
@@ -58,23 +64,44 @@ pub fn seal(key: &BackupKey, user: UserId, index: u64, history: &[(SimTime, Vec<
     let tag = key
         .cipher(user, index)
         .encrypt_inout_detached(&Nonce::from([0u8; 12]), &[], out.as_mut_slice().into())
-        .map_err(|_| DesignError::InvalidParameter { field: "backup", expected: "under 64 GiB" })?;
+        .map_err(|_| DesignError::InvalidParameter {
+            field: "backup",
+            expected: "under 64 GiB",
+        })?;
     out.extend_from_slice(&tag);
     Ok(out)
 }
 
 /// Opens a backup with the provider key: the history it holds.
-pub fn open(key: &BackupKey, user: UserId, index: u64, blob: &[u8]) -> Result<Vec<(SimTime, Vec<u8>)>, DesignError> {
-    let split = blob.len().checked_sub(16).ok_or(DesignError::Malformed { what: "backup", offset: 0, expected: "a 16-byte tag" })?;
+pub fn open(
+    key: &BackupKey,
+    user: UserId,
+    index: u64,
+    blob: &[u8],
+) -> Result<Vec<(SimTime, Vec<u8>)>, DesignError> {
+    let split = blob.len().checked_sub(16).ok_or(DesignError::Malformed {
+        what: "backup",
+        offset: 0,
+        expected: "a 16-byte tag",
+    })?;
     let mut body = blob[..split].to_vec();
     let tag = Tag::try_from(&blob[split..]).map_err(|_| DesignError::FieldDoesNotOpen)?;
     key.cipher(user, index)
-        .decrypt_inout_detached(&Nonce::from([0u8; 12]), &[], body.as_mut_slice().into(), &tag)
+        .decrypt_inout_detached(
+            &Nonce::from([0u8; 12]),
+            &[],
+            body.as_mut_slice().into(),
+            &tag,
+        )
         .map_err(|_| DesignError::FieldDoesNotOpen)?;
     let mut entries = Vec::new();
     let mut rest = &body[..];
     while !rest.is_empty() {
-        let malformed = DesignError::Malformed { what: "backup", offset: body.len() - rest.len(), expected: "a time, a length and that many bytes" };
+        let malformed = DesignError::Malformed {
+            what: "backup",
+            offset: body.len() - rest.len(),
+            expected: "a time, a length and that many bytes",
+        };
         let time = rest.get(..8).ok_or(malformed.clone())?;
         let len = rest.get(8..12).ok_or(malformed.clone())?;
         let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;

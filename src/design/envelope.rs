@@ -47,6 +47,9 @@ mod test {
         assert_eq!(open(&sealed).unwrap(), (&b"field"[..], &b"message"[..]));
         assert!(open(&sealed[..1]).is_err());
         assert!(open(&sealed[..5]).is_err());
-        assert_eq!(open(&seal(b"", b"m").unwrap()).unwrap(), (&b""[..], &b"m"[..]));
+        assert_eq!(
+            open(&seal(b"", b"m").unwrap()).unwrap(),
+            (&b""[..], &b"m"[..])
+        );
     }
 }

@@ -58,7 +58,11 @@ impl GhostDevice {
     }
 
     /// Receives a fanned-out copy.
-    pub fn receive(&mut self, reader: &mut GhostReader, bytes: &[u8]) -> Result<Vec<u8>, DesignError> {
+    pub fn receive(
+        &mut self,
+        reader: &mut GhostReader,
+        bytes: &[u8],
+    ) -> Result<Vec<u8>, DesignError> {
         match &mut reader.session {
             Some(session) => Ok(session.decrypt(bytes)?),
             None => {

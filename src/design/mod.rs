@@ -16,10 +16,14 @@ pub mod envelope;
 mod error;
 pub mod escrow;
 pub mod ghost;
+mod runtime;
 
 use serde::{Deserialize, Serialize};
 
-pub use self::error::DesignError;
+pub use self::{
+    error::DesignError,
+    runtime::{Design, Endpoint},
+};
 
 /// Simulated time, in seconds since the start of a run. Never wall-clock time.
 pub type SimTime = u64;

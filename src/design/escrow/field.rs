@@ -19,7 +19,10 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use zeroize::Zeroizing;
 
-use super::{Granularity, keys::{AuthorityPublicKey, AuthoritySecretKey, Kem}};
+use super::{
+    Granularity,
+    keys::{AuthorityPublicKey, AuthoritySecretKey, Kem},
+};
 use crate::{design::DesignError, protocol::x3dh::AD_LEN};
 
 type Kdf = hpke::kdf::HkdfSha256;
@@ -33,7 +36,11 @@ const HEADER_LEN: usize = 1 + 4 + 32;
 const TAG_LEN: usize = 16;
 
 /// What binds a field to its message: `AD ‖ tag ‖ the message's header, ratchet key or base key`.
-pub(crate) fn binding(associated_data: &[u8; AD_LEN], granularity: Granularity, item: &[u8]) -> Vec<u8> {
+pub(crate) fn binding(
+    associated_data: &[u8; AD_LEN],
+    granularity: Granularity,
+    item: &[u8],
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(AD_LEN + 1 + item.len());
     out.extend_from_slice(associated_data);
     out.push(granularity.tag());
@@ -60,7 +67,10 @@ pub(crate) fn seal(
         binding,
         &mut rng,
     )
-    .map_err(|_| DesignError::InvalidParameter { field: "authority key", expected: "a valid X25519 key" })?;
+    .map_err(|_| DesignError::InvalidParameter {
+        field: "authority key",
+        expected: "a valid X25519 key",
+    })?;
     let mut out = Vec::with_capacity(HEADER_LEN + ciphertext.len() + 2);
     out.push(granularity.tag());
     out.extend_from_slice(&epoch.to_be_bytes());
@@ -82,7 +92,11 @@ pub(crate) struct Parsed<'a> {
 
 /// Parses untrusted field bytes; `weak` says whether a 2-byte checksum ends the field.
 pub(crate) fn parse(bytes: &[u8], weak: bool) -> Result<Parsed<'_>, DesignError> {
-    let malformed = |offset, expected| DesignError::Malformed { what: "escrow field", offset, expected };
+    let malformed = |offset, expected| DesignError::Malformed {
+        what: "escrow field",
+        offset,
+        expected,
+    };
     let granularity = match bytes.first() {
         None => return Err(malformed(0, "a granularity byte")),
         Some(&tag) => Granularity::from_tag(tag).ok_or(malformed(0, "granularity 1, 2 or 3"))?,
@@ -91,7 +105,10 @@ pub(crate) fn parse(bytes: &[u8], weak: bool) -> Result<Parsed<'_>, DesignError>
     let body_len = HEADER_LEN + material_len + TAG_LEN;
     let expected_len = body_len + if weak { 2 } else { 0 };
     if bytes.len() != expected_len {
-        return Err(malformed(bytes.len().min(expected_len), "the field length its granularity sets"));
+        return Err(malformed(
+            bytes.len().min(expected_len),
+            "the field length its granularity sets",
+        ));
     }
     let checksum = weak.then(|| [bytes[body_len], bytes[body_len + 1]]);
     Ok(Parsed {

@@ -46,7 +46,9 @@ impl Directory {
 
     /// The public key of `epoch`.
     pub fn key(&self, epoch: u32) -> Result<&AuthorityPublicKey, DesignError> {
-        self.keys.get(epoch as usize).ok_or(DesignError::NoKey("epoch beyond the horizon"))
+        self.keys
+            .get(epoch as usize)
+            .ok_or(DesignError::NoKey("epoch beyond the horizon"))
     }
 
     /// Whether the authority still holds `epoch`'s private key at time `t`: the key exists from
@@ -85,14 +87,20 @@ impl AuthorityKeys {
                 let (sk, pk) = generate(&mut rng);
                 (vec![sk], vec![pk], Vec::new(), None)
             }
-            Scope::Epoch { length_hours, retention_hours } => {
+            Scope::Epoch {
+                length_hours,
+                retention_hours,
+            } => {
                 let length = SimTime::from(*length_hours) * crate::design::HOUR;
                 let retention = SimTime::from(*retention_hours) * crate::design::HOUR;
                 let count = horizon / length + 1;
                 let (sks, pks) = (0..count).map(|_| generate(&mut rng)).unzip();
                 (sks, pks, Vec::new(), Some((length, retention)))
             }
-            Scope::Split { threshold, trustees } => {
+            Scope::Split {
+                threshold,
+                trustees,
+            } => {
                 let (sk, pk) = generate(&mut rng);
                 let shares = Sharks(*threshold)
                     .dealer_rng(&sk.to_bytes(), &mut rng)
@@ -101,8 +109,16 @@ impl AuthorityKeys {
                 (vec![sk], vec![pk], shares, None)
             }
         };
-        let directory = Directory { epochs, keys: publics };
-        let keys = Self { scope: spec.scope.clone(), directory: directory.clone(), secrets, shares };
+        let directory = Directory {
+            epochs,
+            keys: publics,
+        };
+        let keys = Self {
+            scope: spec.scope.clone(),
+            directory: directory.clone(),
+            secrets,
+            shares,
+        };
         Ok((keys, directory))
     }
 
@@ -137,7 +153,10 @@ impl AuthorityKeys {
             Scope::Split { threshold, .. } => threshold,
             _ => 0,
         };
-        ring.shares = indices.into_iter().filter_map(|i| self.shares.get(i).cloned()).collect();
+        ring.shares = indices
+            .into_iter()
+            .filter_map(|i| self.shares.get(i).cloned())
+            .collect();
         ring
     }
 
@@ -203,6 +222,7 @@ impl KeyRing {
         let bytes = Sharks(self.threshold.max(1))
             .recover(self.shares.iter())
             .map_err(|_| DesignError::NoKey("fewer shares than the threshold"))?;
-        AuthoritySecretKey::from_bytes(&bytes).map_err(|_| DesignError::NoKey("shares rebuild no key"))
+        AuthoritySecretKey::from_bytes(&bytes)
+            .map_err(|_| DesignError::NoKey("shares rebuild no key"))
     }
 }

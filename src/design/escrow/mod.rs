@@ -59,7 +59,10 @@ impl EscrowSpec {
         let scope = match &self.scope {
             Scope::Global => "global".to_string(),
             Scope::Epoch { length_hours, .. } => format!("epoch{length_hours}h"),
-            Scope::Split { threshold, trustees } => format!("{threshold}of{}", trustees.len()),
+            Scope::Split {
+                threshold,
+                trustees,
+            } => format!("{threshold}of{}", trustees.len()),
         };
         let granularity = match self.granularity {
             Granularity::Message => "message",
@@ -78,17 +81,26 @@ impl EscrowSpec {
         match &self.scope {
             Scope::Global => Ok(()),
             Scope::Epoch { length_hours, .. } if *length_hours == 0 => {
-                Err(DesignError::InvalidParameter { field: "length_hours", expected: "at least 1" })
+                Err(DesignError::InvalidParameter {
+                    field: "length_hours",
+                    expected: "at least 1",
+                })
             }
             Scope::Epoch { .. } => Ok(()),
-            Scope::Split { threshold, trustees } => {
+            Scope::Split {
+                threshold,
+                trustees,
+            } => {
                 if *threshold == 0 || usize::from(*threshold) > trustees.len() {
                     Err(DesignError::InvalidParameter {
                         field: "threshold",
                         expected: "between 1 and the number of trustees",
                     })
                 } else if trustees.len() > 255 {
-                    Err(DesignError::InvalidParameter { field: "trustees", expected: "at most 255" })
+                    Err(DesignError::InvalidParameter {
+                        field: "trustees",
+                        expected: "at most 255",
+                    })
                 } else {
                     Ok(())
                 }

@@ -32,7 +32,11 @@ pub struct Opener {
 impl Opener {
     /// An opener holding `ring`, for fields written under `verification`.
     pub fn new(ring: KeyRing, verification: Verification) -> Self {
-        Self { ring, weak: verification == Verification::Checksum16, chains: BTreeMap::new() }
+        Self {
+            ring,
+            weak: verification == Verification::Checksum16,
+            chains: BTreeMap::new(),
+        }
     }
 
     /// The plaintext of a captured envelope, if the ring's keys open it.
@@ -71,11 +75,16 @@ impl Opener {
             }
         };
         let secret = self.ring.secret_for(field.epoch)?;
-        let material =
-            field::open(&field, &secret, &binding(associated_data, field.granularity, &item))?;
+        let material = field::open(
+            &field,
+            &secret,
+            &binding(associated_data, field.granularity, &item),
+        )?;
         let key = match field.granularity {
             Granularity::Message => MessageKey::from_bytes(to_key(&material[..])?),
-            Granularity::Chain => message_key_at(&to_key(&material[..])?, header.index, DEFAULT_MAX_SKIP)?,
+            Granularity::Chain => {
+                message_key_at(&to_key(&material[..])?, header.index, DEFAULT_MAX_SKIP)?
+            }
             Granularity::Session => {
                 let chain = Zeroizing::new(to_key(&material[32..])?);
                 let key = message_key_at(&chain, header.index, DEFAULT_MAX_SKIP)?;
@@ -88,5 +97,8 @@ impl Opener {
 }
 
 fn to_key(bytes: &[u8]) -> Result<[u8; 32], DesignError> {
-    bytes.get(..32).and_then(|b| b.try_into().ok()).ok_or(DesignError::FieldDoesNotOpen)
+    bytes
+        .get(..32)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(DesignError::FieldDoesNotOpen)
 }

@@ -37,7 +37,10 @@ pub struct EscrowEndpoint {
 
 impl EscrowEndpoint {
     fn chain_field(&self, ratchet_key: &[u8; 32]) -> Option<&Vec<u8>> {
-        self.chains.iter().find(|(key, _)| key == ratchet_key).map(|(_, field)| field)
+        self.chains
+            .iter()
+            .find(|(key, _)| key == ratchet_key)
+            .map(|(_, field)| field)
     }
 
     fn remember_chain(&mut self, ratchet_key: [u8; 32], field: Vec<u8>) {
@@ -56,7 +59,12 @@ impl EscrowPolicy {
         directory: Directory,
         family_key: [u8; 32],
     ) -> Self {
-        Self { granularity, verification, directory, family_key: Zeroizing::new(family_key) }
+        Self {
+            granularity,
+            verification,
+            directory,
+            family_key: Zeroizing::new(family_key),
+        }
     }
 
     /// The granularity clients escrow at.
@@ -77,9 +85,12 @@ impl EscrowPolicy {
         let parsed = WireMessage::try_from(wire).map_err(crate::protocol::SessionError::from)?;
         let header = &parsed.message().header;
         match self.granularity {
-            Granularity::Message => {
-                self.seal(now, &trace.message_key[..], associated_data, parsed.message().header_bytes)
-            }
+            Granularity::Message => self.seal(
+                now,
+                &trace.message_key[..],
+                associated_data,
+                parsed.message().header_bytes,
+            ),
             Granularity::Chain => {
                 let key = header.ratchet_key.to_bytes();
                 if let Some(start) = &trace.chain_start {
@@ -92,11 +103,14 @@ impl EscrowPolicy {
                     .ok_or(DesignError::EscrowRejected("sender lost its chain's field"))
             }
             Granularity::Session => {
-                let WireMessage::PreKey(prekey) = parsed else { return Ok(Vec::new()) };
+                let WireMessage::PreKey(prekey) = parsed else {
+                    return Ok(Vec::new());
+                };
                 if let (Some(start), None) = (&trace.chain_start, &endpoint.session) {
                     let material = session_material(start);
                     let base = prekey.fields.base_key.to_bytes();
-                    endpoint.session = Some(self.seal(now, &material[..], associated_data, &base)?);
+                    endpoint.session =
+                        Some(self.seal(now, &material[..], associated_data, &base)?);
                 }
                 endpoint
                     .session
@@ -137,7 +151,9 @@ impl EscrowPolicy {
                 match endpoint.chain_field(&key) {
                     Some(known) if known.as_slice() == field => Ok(()),
                     Some(_) => Err(DesignError::EscrowRejected("field differs within a chain")),
-                    None => Err(DesignError::EscrowRejected("chain start not seen, field unchecked")),
+                    None => Err(DesignError::EscrowRejected(
+                        "chain start not seen, field unchecked",
+                    )),
                 }
             }
             Granularity::Session => {
@@ -145,14 +161,18 @@ impl EscrowPolicy {
                     return if field.is_empty() {
                         Ok(())
                     } else {
-                        Err(DesignError::EscrowRejected("field on a non-initial message"))
+                        Err(DesignError::EscrowRejected(
+                            "field on a non-initial message",
+                        ))
                     };
                 };
                 if let Some(known) = &endpoint.session {
                     return if known.as_slice() == field {
                         Ok(())
                     } else {
-                        Err(DesignError::EscrowRejected("field differs within the session"))
+                        Err(DesignError::EscrowRejected(
+                            "field differs within the session",
+                        ))
                     };
                 }
                 let start = trace
@@ -211,15 +231,20 @@ impl EscrowPolicy {
             }
             Verification::Full => {
                 if !self.directory.held_at(parsed.epoch, now) {
-                    return Err(DesignError::EscrowRejected("sealed to a key the authority no longer holds"));
+                    return Err(DesignError::EscrowRejected(
+                        "sealed to a key the authority no longer holds",
+                    ));
                 }
                 let public = self.directory.key(parsed.epoch)?;
                 let binding = binding(associated_data, self.granularity, item);
-                let expected = field::seal(self.granularity, parsed.epoch, public, material, &binding)?;
+                let expected =
+                    field::seal(self.granularity, parsed.epoch, public, material, &binding)?;
                 if expected == field {
                     Ok(())
                 } else {
-                    Err(DesignError::EscrowRejected("field does not match its message"))
+                    Err(DesignError::EscrowRejected(
+                        "field does not match its message",
+                    ))
                 }
             }
         }

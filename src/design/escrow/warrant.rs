@@ -55,10 +55,14 @@ impl Warrant {
     /// Whether this warrant covers `message`.
     pub fn check(&self, message: &Captured<'_>) -> Result<(), DesignError> {
         if self.target != message.sender && self.target != message.recipient {
-            return Err(DesignError::OutsideWarrant("target neither sent nor received it"));
+            return Err(DesignError::OutsideWarrant(
+                "target neither sent nor received it",
+            ));
         }
         if message.sent_at < self.from || message.sent_at >= self.until {
-            return Err(DesignError::OutsideWarrant("sent outside the warrant's window"));
+            return Err(DesignError::OutsideWarrant(
+                "sent outside the warrant's window",
+            ));
         }
         Ok(())
     }

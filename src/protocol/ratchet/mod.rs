@@ -308,6 +308,11 @@ impl Session {
         out
     }
 
+    /// The associated data `IK_A ‖ IK_B` that every message of the session authenticates.
+    pub fn associated_data(&self) -> &[u8; AD_LEN] {
+        &self.associated_data
+    }
+
     /// EK_A, the initiator's base key, which names this session on both sides.
     pub fn base_key(&self) -> &PublicKey {
         &self.base_key

@@ -1,0 +1,2 @@
+//! Placeholder: design overhead benchmarks.
+fn main() {}

@@ -1,0 +1,118 @@
+//! A design in use: how a client sends and receives through it. Built once per run from a
+//! [`DesignSpec`] and shared by every conversation; each session side keeps an [`Endpoint`].
+
+use rand_core::CryptoRng;
+
+use super::{
+    DesignError, DesignSpec, SimTime, envelope,
+    escrow::{EscrowEndpoint, EscrowPolicy},
+};
+use crate::protocol::{Account, KeyTrace, Session};
+
+/// The client-side behaviour of one design. Ghost fan-out and backups happen beside the
+/// messages (see [`super::ghost`] and [`super::backup`]), so only escrow changes the envelope.
+#[derive(Clone)]
+pub struct Design {
+    spec: DesignSpec,
+    escrow: Option<EscrowPolicy>,
+}
+
+/// One session side's design state.
+#[derive(Clone, Default)]
+pub struct Endpoint {
+    escrow: EscrowEndpoint,
+}
+
+impl Design {
+    /// A design without escrow (`plain`, `ghost`, `backup`).
+    pub fn without_escrow(spec: DesignSpec) -> Self {
+        Self { spec, escrow: None }
+    }
+
+    /// An escrow design with its clients' policy.
+    pub fn with_escrow(spec: DesignSpec, policy: EscrowPolicy) -> Self {
+        Self {
+            spec,
+            escrow: Some(policy),
+        }
+    }
+
+    /// The spec it was built from.
+    pub fn spec(&self) -> &DesignSpec {
+        &self.spec
+    }
+
+    /// Encrypts `plaintext` and wraps it with the design's field, as a compliant client does.
+    pub fn send<R: CryptoRng + ?Sized>(
+        &self,
+        endpoint: &mut Endpoint,
+        session: &mut Session,
+        rng: &mut R,
+        plaintext: &[u8],
+        now: SimTime,
+    ) -> Result<Vec<u8>, DesignError> {
+        let (wire, trace) = session.encrypt_traced(rng, plaintext)?;
+        let field = match &self.escrow {
+            None => Vec::new(),
+            Some(policy) => policy.field_for_send(
+                &mut endpoint.escrow,
+                &wire,
+                &trace,
+                session.associated_data(),
+                now,
+            )?,
+        };
+        envelope::seal(&field, &wire)
+    }
+
+    /// Receives on an existing session: decrypts, then checks the design's field.
+    pub fn receive(
+        &self,
+        endpoint: &mut Endpoint,
+        session: &mut Session,
+        bytes: &[u8],
+        now: SimTime,
+    ) -> Result<Vec<u8>, DesignError> {
+        let (field, wire) = envelope::open(bytes)?;
+        let (plaintext, trace) = session.decrypt_traced(wire)?;
+        self.check(endpoint, field, wire, &trace, session, now)?;
+        Ok(plaintext)
+    }
+
+    /// Receives an initial message: starts the session, decrypts, checks the field.
+    pub fn accept(
+        &self,
+        endpoint: &mut Endpoint,
+        account: &mut Account,
+        bytes: &[u8],
+        now: SimTime,
+    ) -> Result<(Session, Vec<u8>), DesignError> {
+        let (field, wire) = envelope::open(bytes)?;
+        let (session, plaintext, trace) = account.accept_traced(wire)?;
+        self.check(endpoint, field, wire, &trace, &session, now)?;
+        Ok((session, plaintext))
+    }
+
+    fn check(
+        &self,
+        endpoint: &mut Endpoint,
+        field: &[u8],
+        wire: &[u8],
+        trace: &KeyTrace,
+        session: &Session,
+        now: SimTime,
+    ) -> Result<(), DesignError> {
+        match &self.escrow {
+            None if field.is_empty() => Ok(()),
+            None => Err(DesignError::EscrowRejected("unexpected design field")),
+            Some(policy) => policy.check_received(
+                &mut endpoint.escrow,
+                field,
+                wire,
+                trace,
+                session.associated_data(),
+                now,
+            ),
+        }
+    }
+}
