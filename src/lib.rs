@@ -8,6 +8,11 @@
 //! The layers, bottom up:
 //! - [`protocol`]: X3DH and the Double Ratchet, faithful to Signal's specifications.
 //! - [`design`]: plain end-to-end encryption and the exceptional-access designs on top of it.
+//! - [`scenario`]: what a run simulates, from JSON, validated.
+//! - [`sim`]: the engine: a plan, then every conversation under every design, in parallel.
 
 pub mod design;
 pub mod protocol;
+pub mod report;
+pub mod scenario;
+pub mod sim;

@@ -7,13 +7,14 @@
 //! ever uploaded, and with it every message it contains, past the protocol's forward secrecy.
 
 use aes_gcm::{AeadInOut, Aes256Gcm, KeyInit, Nonce, Tag};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::{DesignError, SimTime, UserId};
 
 /// A backup design as written in a scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupSpec {
     /// Hours between two backups of a client. Default: 24 (daily, the common default).

@@ -9,13 +9,14 @@
 //! probability); the 2019 open letter's objection is that clients must hide exactly that.
 
 use rand_core::CryptoRng;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::DesignError;
 use crate::protocol::{Account, Session};
 
 /// A ghost design as written in a scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GhostSpec {
     /// Probability that a targeted user notices the ghost on a given day (safety-number checks,

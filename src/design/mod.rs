@@ -18,6 +18,7 @@ pub mod escrow;
 pub mod ghost;
 mod runtime;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use self::{
@@ -36,7 +37,7 @@ pub const DAY: SimTime = 24 * HOUR;
 pub type UserId = u32;
 
 /// One design to simulate, as written in a scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DesignSpec {
     /// End-to-end encryption with no exceptional access.

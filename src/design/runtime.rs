@@ -5,9 +5,9 @@ use rand_core::CryptoRng;
 
 use super::{
     DesignError, DesignSpec, SimTime, envelope,
-    escrow::{EscrowEndpoint, EscrowPolicy},
+    escrow::{AuthorityKeys, EscrowEndpoint, EscrowPolicy},
 };
-use crate::protocol::{Account, KeyTrace, Session};
+use crate::protocol::{Account, KeyTrace, Session, x3dh::AD_LEN};
 
 /// The client-side behaviour of one design. Ghost fan-out and backups happen beside the
 /// messages (see [`super::ghost`] and [`super::backup`]), so only escrow changes the envelope.
@@ -42,6 +42,30 @@ impl Design {
         &self.spec
     }
 
+    /// Builds the design `spec` for a run of `horizon` seconds: for escrow, generates the
+    /// authority's keys (returned for the authority and the adversary) and the clients' policy.
+    pub fn build<R: CryptoRng + ?Sized>(
+        spec: &DesignSpec,
+        horizon: SimTime,
+        rng: &mut R,
+    ) -> Result<(Self, Option<AuthorityKeys>), DesignError> {
+        match spec {
+            DesignSpec::Escrow(escrow) => {
+                let (keys, directory) = AuthorityKeys::generate(escrow, horizon, rng)?;
+                let mut family_key = [0u8; 32];
+                rng.fill_bytes(&mut family_key);
+                let policy = EscrowPolicy::new(
+                    escrow.granularity,
+                    escrow.verification,
+                    directory,
+                    family_key,
+                );
+                Ok((Self::with_escrow(spec.clone(), policy), Some(keys)))
+            }
+            _ => Ok((Self::without_escrow(spec.clone()), None)),
+        }
+    }
+
     /// Encrypts `plaintext` and wraps it with the design's field, as a compliant client does.
     pub fn send<R: CryptoRng + ?Sized>(
         &self,
@@ -52,17 +76,25 @@ impl Design {
         now: SimTime,
     ) -> Result<Vec<u8>, DesignError> {
         let (wire, trace) = session.encrypt_traced(rng, plaintext)?;
-        let field = match &self.escrow {
-            None => Vec::new(),
-            Some(policy) => policy.field_for_send(
-                &mut endpoint.escrow,
-                &wire,
-                &trace,
-                session.associated_data(),
-                now,
-            )?,
-        };
+        let field = self.seal_field(endpoint, &wire, &trace, session.associated_data(), now)?;
         envelope::seal(&field, &wire)
+    }
+
+    /// The design field a compliant sender attaches to `wire` (empty without escrow).
+    pub fn seal_field(
+        &self,
+        endpoint: &mut Endpoint,
+        wire: &[u8],
+        trace: &KeyTrace,
+        associated_data: &[u8; AD_LEN],
+        now: SimTime,
+    ) -> Result<Vec<u8>, DesignError> {
+        match &self.escrow {
+            None => Ok(Vec::new()),
+            Some(policy) => {
+                policy.field_for_send(&mut endpoint.escrow, wire, trace, associated_data, now)
+            }
+        }
     }
 
     /// Receives on an existing session: decrypts, then checks the design's field.
@@ -75,7 +107,14 @@ impl Design {
     ) -> Result<Vec<u8>, DesignError> {
         let (field, wire) = envelope::open(bytes)?;
         let (plaintext, trace) = session.decrypt_traced(wire)?;
-        self.check(endpoint, field, wire, &trace, session, now)?;
+        self.check_field(
+            endpoint,
+            field,
+            wire,
+            &trace,
+            session,
+            now,
+        )?;
         Ok(plaintext)
     }
 
@@ -89,11 +128,20 @@ impl Design {
     ) -> Result<(Session, Vec<u8>), DesignError> {
         let (field, wire) = envelope::open(bytes)?;
         let (session, plaintext, trace) = account.accept_traced(wire)?;
-        self.check(endpoint, field, wire, &trace, &session, now)?;
+        self.check_field(
+            endpoint,
+            field,
+            wire,
+            &trace,
+            &session,
+            now,
+        )?;
         Ok((session, plaintext))
     }
 
-    fn check(
+    /// A compliant recipient's check of the design field on `wire`, just decrypted by `session`
+    /// with the keys in `trace`.
+    pub fn check_field(
         &self,
         endpoint: &mut Endpoint,
         field: &[u8],
@@ -105,14 +153,18 @@ impl Design {
         match &self.escrow {
             None if field.is_empty() => Ok(()),
             None => Err(DesignError::EscrowRejected("unexpected design field")),
-            Some(policy) => policy.check_received(
-                &mut endpoint.escrow,
-                field,
-                wire,
-                trace,
-                session.associated_data(),
-                now,
-            ),
+            Some(policy) => {
+                policy.check_received(
+                    &mut endpoint.escrow,
+                    field,
+                    wire,
+                    trace,
+                    session.associated_data(),
+                    now,
+                )?;
+                endpoint.escrow.forget_dead_chains(|key| session.holds_chain(key));
+                Ok(())
+            }
         }
     }
 }

@@ -1,8 +1,86 @@
-//! The `doormat` command line.
+//! The `doormat` command line: a thin layer over the library. Errors go to stderr with exit
+//! code 2.
+
+mod args;
+mod run;
 
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
+use clap::Parser;
+use doormat::scenario::{BUNDLED, Scenario, ScenarioError, bundled};
+
+use crate::args::{Args, Command};
+
 fn main() -> ExitCode {
-    println!("doormat {}", env!("CARGO_PKG_VERSION"));
-    ExitCode::SUCCESS
+    match dispatch(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(args: Args) -> Result<()> {
+    match args.command {
+        Command::Run { scenario, threads, seed, out, quiet } => {
+            let mut scenario = load(scenario.as_deref().unwrap_or("default"))?;
+            if let Some(seed) = seed {
+                scenario.seed = seed;
+            }
+            run::run(&scenario, threads, &out, quiet)
+        }
+        Command::Validate { scenario } => {
+            let scenario = load(&scenario)?;
+            let estimate = scenario.estimate();
+            println!(
+                "{}: valid; about {:.0} conversations, {:.3e} messages per design, {:.0} CPU-seconds",
+                scenario.name, estimate.conversations, estimate.messages_per_design, estimate.cpu_seconds
+            );
+            Ok(())
+        }
+        Command::List => {
+            println!("bundled scenarios:");
+            for (name, summary, _) in BUNDLED {
+                println!("  {name:<10} {summary}");
+            }
+            println!("designs (the `kind` of an entry in `designs`):");
+            for (kind, summary) in [
+                ("plain", "end-to-end encryption, no exceptional access"),
+                ("escrow", "an escrow field per message: scope global|epoch|split, granularity message|chain|session"),
+                ("ghost", "the provider adds a hidden device to targeted users"),
+                ("backup", "daily backups under a provider-held key"),
+            ] {
+                println!("  {kind:<10} {summary}");
+            }
+            Ok(())
+        }
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&Scenario::json_schema())?);
+            Ok(())
+        }
+    }
+}
+
+/// Loads a scenario from a file, or a bundled one by name.
+fn load(source: &str) -> Result<Scenario> {
+    let path = std::path::Path::new(source);
+    if !path.exists() {
+        if let Some(scenario) = bundled(source) {
+            return scenario.map_err(describe).with_context(|| format!("bundled scenario {source}"));
+        }
+    }
+    let text = std::fs::read_to_string(path).with_context(|| {
+        let names: Vec<&str> = BUNDLED.iter().map(|(n, _, _)| *n).collect();
+        format!("cannot read scenario {source} (not a file, nor a bundled scenario: {})", names.join(", "))
+    })?;
+    Scenario::load(&text).map_err(describe).with_context(|| format!("scenario {source}"))
+}
+
+fn describe(error: ScenarioError) -> anyhow::Error {
+    match error {
+        ScenarioError::Invalid(errors) => anyhow::anyhow!("{} problem(s):\n{errors}", errors.0.len()),
+        other => anyhow::anyhow!(other),
+    }
 }

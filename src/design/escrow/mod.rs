@@ -31,6 +31,7 @@ mod opener;
 mod policy;
 pub mod warrant;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use self::{
@@ -41,7 +42,7 @@ pub use self::{
 use super::DesignError;
 
 /// An escrow design as written in a scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscrowSpec {
     /// Which authority key a message is escrowed to.
@@ -110,7 +111,7 @@ impl EscrowSpec {
 }
 
 /// Which authority key covers a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scope {
     /// One key for all time.
@@ -132,7 +133,7 @@ pub enum Scope {
 }
 
 /// What a field escrows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     /// Each message key.
@@ -171,7 +172,7 @@ impl Granularity {
 }
 
 /// How a compliant recipient checks a field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verification {
     /// Recompute the whole field and compare.

@@ -1,8 +1,6 @@
 //! The client side of escrow: a compliant sender attaches fields, a compliant recipient checks
 //! them.
 
-use std::collections::VecDeque;
-
 use zeroize::Zeroizing;
 
 use super::{
@@ -15,8 +13,8 @@ use crate::{
     protocol::{KeyTrace, message::WireMessage, x3dh::AD_LEN},
 };
 
-/// Chains whose field an endpoint remembers, so late messages of recent chains still check.
-const CACHED_CHAINS: usize = 8;
+/// Received chains remembered before the endpoint asks the session which are still alive.
+const CHAINS_BEFORE_PRUNING: usize = 8;
 
 /// What every compliant client knows: the granularity, the check, the authority's public keys,
 /// and (weak-check mode) the family key sealed in every client.
@@ -28,26 +26,27 @@ pub struct EscrowPolicy {
     family_key: Zeroizing<[u8; 32]>,
 }
 
-/// One session side's escrow memory: the fields of its recent chains and of the session start.
+/// One session side's escrow memory: the field of its sending chain, the checked fields of the
+/// received chains that can still deliver messages, and the session-start field.
 #[derive(Clone, Default)]
 pub struct EscrowEndpoint {
-    chains: VecDeque<([u8; 32], Vec<u8>)>,
+    sending: Option<([u8; 32], Vec<u8>)>,
+    received: Vec<([u8; 32], Vec<u8>)>,
     session: Option<Vec<u8>>,
 }
 
 impl EscrowEndpoint {
-    fn chain_field(&self, ratchet_key: &[u8; 32]) -> Option<&Vec<u8>> {
-        self.chains
-            .iter()
-            .find(|(key, _)| key == ratchet_key)
-            .map(|(_, field)| field)
+    fn received_field(&self, ratchet_key: &[u8; 32]) -> Option<&Vec<u8>> {
+        self.received.iter().find(|(key, _)| key == ratchet_key).map(|(_, field)| field)
     }
 
-    fn remember_chain(&mut self, ratchet_key: [u8; 32], field: Vec<u8>) {
-        if self.chains.len() == CACHED_CHAINS {
-            self.chains.pop_front();
+    /// Forgets the fields of received chains that can no longer deliver a message (`alive`
+    /// says which can: the current chain, and chains with skipped keys left). Runs only once
+    /// more than a few are held, so the usual cost is nothing.
+    pub fn forget_dead_chains(&mut self, alive: impl Fn(&[u8; 32]) -> bool) {
+        if self.received.len() > CHAINS_BEFORE_PRUNING {
+            self.received.retain(|(key, _)| alive(key));
         }
-        self.chains.push_back((ratchet_key, field));
     }
 }
 
@@ -95,12 +94,12 @@ impl EscrowPolicy {
                 let key = header.ratchet_key.to_bytes();
                 if let Some(start) = &trace.chain_start {
                     let field = self.seal(now, &start.chain_key[..], associated_data, &key)?;
-                    endpoint.remember_chain(key, field);
+                    endpoint.sending = Some((key, field));
                 }
-                endpoint
-                    .chain_field(&key)
-                    .cloned()
-                    .ok_or(DesignError::EscrowRejected("sender lost its chain's field"))
+                match &endpoint.sending {
+                    Some((chain, field)) if *chain == key => Ok(field.clone()),
+                    _ => Err(DesignError::EscrowRejected("sender lost its chain's field")),
+                }
             }
             Granularity::Session => {
                 let WireMessage::PreKey(prekey) = parsed else {
@@ -145,10 +144,10 @@ impl EscrowPolicy {
                 let key = message.header.ratchet_key.to_bytes();
                 if let Some(start) = &trace.chain_start {
                     self.verify(field, &start.chain_key[..], associated_data, &key, now)?;
-                    endpoint.remember_chain(key, field.to_vec());
+                    endpoint.received.push((key, field.to_vec()));
                     return Ok(());
                 }
-                match endpoint.chain_field(&key) {
+                match endpoint.received_field(&key) {
                     Some(known) if known.as_slice() == field => Ok(()),
                     Some(_) => Err(DesignError::EscrowRejected("field differs within a chain")),
                     None => Err(DesignError::EscrowRejected(

@@ -5,6 +5,7 @@
 //! the target sent or received inside the window. The check is the authority's own policy: a
 //! thief with the same keys ignores it, which is the point the simulator measures.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Opener;
@@ -14,7 +15,9 @@ use crate::{
 };
 
 /// Who signed the warrant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Issuer {
     /// A judge (judicial interception).
@@ -24,7 +27,7 @@ pub enum Issuer {
 }
 
 /// An order to open one user's messages over a time window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Warrant {
     /// The targeted user.
     pub target: UserId,

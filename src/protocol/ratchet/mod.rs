@@ -323,6 +323,13 @@ impl Session {
         &self.ratchet.public
     }
 
+    /// Whether a message on the chain of `ratchet_key` can still be decrypted: it is the current
+    /// receiving chain, or skipped keys of it are held.
+    pub fn holds_chain(&self, ratchet_key: &[u8; 32]) -> bool {
+        self.receiving.as_ref().is_some_and(|chain| chain.ratchet_key.as_bytes() == ratchet_key)
+            || self.skipped.entries().any(|(key, _)| &key == ratchet_key)
+    }
+
     /// How many skipped message keys are held for late messages.
     pub fn skipped_key_count(&self) -> usize {
         self.skipped.len()

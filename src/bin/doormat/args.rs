@@ -1,0 +1,44 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// doormat: simulate end-to-end encrypted messaging under exceptional-access designs, with real
+/// cryptography, and measure cost, lawful yield and attacker gain.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run a scenario and write results/<name>/.
+    Run {
+        /// A scenario file, or the name of a bundled scenario. Default: the bundled `default`.
+        scenario: Option<String>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Folder that receives `<name>/` (default: `results`).
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check a scenario file and report every problem.
+    Validate {
+        /// A scenario file, or the name of a bundled scenario.
+        scenario: String,
+    },
+    /// List bundled scenarios and available designs.
+    List,
+    /// Print the JSON Schema of scenario files.
+    Schema,
+}

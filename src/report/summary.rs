@@ -1,0 +1,183 @@
+//! `summary.json`: the scenario as run, its seed, doormat's version, and every figure per design.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::{
+    scenario::Scenario,
+    sim::{DesignMetrics, RunOutput, Timing},
+};
+
+/// Version of the `summary.json` layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole summary of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Layout version.
+    pub schema_version: u32,
+    /// doormat's version.
+    pub doormat_version: String,
+    /// The scenario exactly as run (seed override included).
+    pub scenario: Scenario,
+    /// The seed used.
+    pub seed: u64,
+    /// Conversations in the plan.
+    pub conversations: u64,
+    /// Measured: worker threads.
+    pub threads: usize,
+    /// Measured: wall-clock seconds.
+    pub wall_seconds: f64,
+    /// Measured: delivered messages (all designs) per second of wall time.
+    pub messages_per_second: f64,
+    /// Measured: peak resident memory of the process, in bytes (0 where unknown).
+    pub peak_memory_bytes: u64,
+    /// Per design, in scenario order.
+    pub designs: Vec<DesignSummary>,
+}
+
+/// One design's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct DesignSummary {
+    /// Label, e.g. `escrow/global/chain`.
+    pub label: String,
+    /// Deterministic counts (identical for any thread count).
+    pub counts: DesignMetrics,
+    /// Wire bytes per message (deterministic).
+    pub wire_bytes_per_message: f64,
+    /// Extra wire bytes per message against the first `plain` design of the run.
+    pub wire_overhead_vs_plain: Option<f64>,
+    /// Measured CPU nanoseconds per message by phase.
+    pub cpu_ns_per_message: PerMessage,
+    /// Measured: extra CPU per message against `plain` (ratio of totals), if the run has `plain`.
+    pub cpu_ratio_vs_plain: Option<f64>,
+    /// Measured: messages this design simulates per second of one core.
+    pub messages_per_cpu_second: f64,
+}
+
+/// Nanoseconds per sent message, by phase.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PerMessage {
+    /// Account creation and X3DH.
+    pub handshake: f64,
+    /// Double Ratchet.
+    pub ratchet: f64,
+    /// Escrow fields.
+    pub escrow: f64,
+    /// Adversary and authority decryption.
+    pub adversary: f64,
+    /// Engine overhead: the rest.
+    pub engine: f64,
+    /// Everything.
+    pub total: f64,
+}
+
+impl PerMessage {
+    fn new(timing: &Timing, messages: u64) -> Self {
+        let per = |ns: u64| {
+            if messages == 0 {
+                0.0
+            } else {
+                ns as f64 / messages as f64
+            }
+        };
+        Self {
+            handshake: per(timing.handshake_ns),
+            ratchet: per(timing.ratchet_ns),
+            escrow: per(timing.escrow_ns),
+            adversary: per(timing.adversary_ns),
+            engine: per(timing.engine_ns()),
+            total: per(timing.total_ns),
+        }
+    }
+}
+
+impl Summary {
+    /// Summarises a run of `scenario`.
+    pub fn new(scenario: &Scenario, output: &RunOutput) -> Self {
+        let plain = scenario
+            .designs
+            .iter()
+            .position(|d| *d == crate::design::DesignSpec::Plain);
+        let per_message = |i: usize| {
+            let counts = &output.metrics.designs[i];
+            (
+                counts.wire_bytes as f64 / counts.sent.max(1) as f64,
+                output.metrics.timing[i].total_ns as f64 / counts.sent.max(1) as f64,
+            )
+        };
+        let designs = output
+            .designs
+            .iter()
+            .enumerate()
+            .map(|(i, design)| {
+                let counts = output.metrics.designs[i].clone();
+                let timing = &output.metrics.timing[i];
+                let (wire, cpu) = per_message(i);
+                let baseline = plain.map(per_message);
+                DesignSummary {
+                    label: design.spec().label(),
+                    wire_bytes_per_message: wire,
+                    wire_overhead_vs_plain: baseline.map(|(plain_wire, _)| wire - plain_wire),
+                    cpu_ns_per_message: PerMessage::new(timing, counts.sent),
+                    cpu_ratio_vs_plain: baseline.map(|(_, plain_cpu)| cpu / plain_cpu.max(1.0)),
+                    messages_per_cpu_second: counts.sent as f64
+                        / (timing.total_ns as f64 / 1e9).max(1e-9),
+                    counts,
+                }
+            })
+            .collect::<Vec<_>>();
+        let delivered: u64 = output.metrics.designs.iter().map(|d| d.delivered).sum();
+        Self {
+            schema_version: SCHEMA_VERSION,
+            doormat_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: scenario.clone(),
+            seed: scenario.seed,
+            conversations: output.conversations,
+            threads: output.threads,
+            wall_seconds: output.wall_seconds,
+            messages_per_second: delivered as f64 / output.wall_seconds.max(1e-9),
+            peak_memory_bytes: peak_memory_bytes(),
+            designs,
+        }
+    }
+
+    /// The deterministic part only, as JSON: what must be identical for any thread count.
+    pub fn deterministic_json(&self) -> String {
+        let counts: Vec<(&str, &DesignMetrics)> = self
+            .designs
+            .iter()
+            .map(|d| (d.label.as_str(), &d.counts))
+            .collect();
+        serde_json::to_string(&(&self.scenario, self.conversations, counts)).unwrap_or_default()
+    }
+
+    /// `hour,design,sent` rows, one per design and simulated hour.
+    pub fn timeseries_csv(&self) -> String {
+        let mut out = String::from("hour,design,sent\n");
+        for design in &self.designs {
+            for (hour, sent) in design.counts.sent_per_hour.iter().enumerate() {
+                let _ = writeln!(out, "{hour},{},{sent}", design.label);
+            }
+        }
+        out
+    }
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), or 0 where unavailable.
+pub fn peak_memory_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|line| {
+                    line.split_whitespace()
+                        .nth(1)
+                        .and_then(|kb| kb.parse::<u64>().ok())
+                })
+        })
+        .map_or(0, |kb| kb * 1024)
+}

@@ -1,0 +1,200 @@
+//! Scenario files: what a run simulates, as JSON.
+//!
+//! A [`Scenario`] is parsed with unknown fields rejected, then [`Scenario::validate`] checks every
+//! value and reports *all* problems with their JSON paths before any work starts. Every field with
+//! a default documents it; units are in the field names (`_days`, `_s`, `_bytes`).
+
+mod bundled;
+mod validate;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use self::{
+    bundled::{BUNDLED, bundled},
+    validate::{Estimate, MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
+};
+use crate::design::DesignSpec;
+
+/// A scenario as written in its JSON file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name; results go to `results/<name>/`. Letters, digits, `-` and `_`.
+    pub name: String,
+    /// What the scenario models, with the sources of its parameters.
+    pub description: String,
+    /// Master seed: the same seed gives the same results, whatever the thread count.
+    pub seed: u64,
+    /// Simulated duration, in days.
+    pub duration_days: f64,
+    /// Who is simulated.
+    pub population: Population,
+    /// How they message. Every field has a default.
+    #[serde(default)]
+    pub traffic: Traffic,
+    /// The designs to compare, all on exactly the same messages. Put `plain` first.
+    pub designs: Vec<DesignSpec>,
+}
+
+/// The users and their contact graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    /// Number of users.
+    pub users: u64,
+    /// Contacts per user, drawn from a log-normal distribution.
+    #[serde(default)]
+    pub contacts: Contacts,
+}
+
+/// Log-normal degree distribution of the contact graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Contacts {
+    /// Median contacts a user talks to. Default: 8.
+    pub median: f64,
+    /// Log-normal shape σ (spread). Default: 0.8.
+    pub sigma: f64,
+    /// Cap on one user's contacts. Default: 200.
+    pub max: u32,
+}
+
+impl Default for Contacts {
+    fn default() -> Self {
+        Self {
+            median: 8.0,
+            sigma: 0.8,
+            max: 200,
+        }
+    }
+}
+
+/// How conversations unfold. Conversations come as *exchanges*: a few turns, each turn a burst
+/// of messages from one side, the other side replying after a delay, so DH ratchet steps happen
+/// where real conversations turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Traffic {
+    /// Messages each user sends per day. Default: 50 (WhatsApp: ~100 billion messages a day
+    /// over ~2 billion users).
+    pub messages_per_user_per_day: f64,
+    /// Mean messages per turn (burst). Default: 2.5.
+    pub burst_mean: f64,
+    /// Mean turns per exchange. Default: 4.
+    pub turns_mean: f64,
+    /// Mean delay before the other side replies, in seconds. Default: 120.
+    pub reply_delay_mean_s: f64,
+    /// Mean gap between messages of one burst, in seconds. Default: 8.
+    pub burst_gap_mean_s: f64,
+    /// Message sizes.
+    pub message_bytes: MessageSizes,
+    /// Delivery delays and offline periods.
+    pub delivery: Delivery,
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Self {
+            messages_per_user_per_day: 50.0,
+            burst_mean: 2.5,
+            turns_mean: 4.0,
+            reply_delay_mean_s: 120.0,
+            burst_gap_mean_s: 8.0,
+            message_bytes: MessageSizes::default(),
+            delivery: Delivery::default(),
+        }
+    }
+}
+
+/// Log-normal plaintext sizes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct MessageSizes {
+    /// Median plaintext size, in bytes. Default: 60 (a short text message).
+    pub median: f64,
+    /// Log-normal shape σ. Default: 1.0.
+    pub sigma: f64,
+    /// Largest plaintext, in bytes. Default: 65,536.
+    pub max: u32,
+}
+
+impl Default for MessageSizes {
+    fn default() -> Self {
+        Self {
+            median: 60.0,
+            sigma: 1.0,
+            max: 65_536,
+        }
+    }
+}
+
+/// How messages reach their recipient. Independent delays reorder messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Delivery {
+    /// Mean network and server latency, in seconds (exponential). Default: 2.
+    pub latency_mean_s: f64,
+    /// Probability that the recipient is offline when a message is sent. Default: 0.1.
+    pub offline_probability: f64,
+    /// Mean extra delay while offline, in seconds (exponential). Default: 1,800.
+    pub offline_mean_s: f64,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Self {
+            latency_mean_s: 2.0,
+            offline_probability: 0.1,
+            offline_mean_s: 1_800.0,
+        }
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The JSON does not parse into a scenario.
+    #[error("{path}: {message}")]
+    Parse {
+        /// JSON path of the problem.
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+    /// The values are out of range.
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+}
+
+impl Scenario {
+    /// Parses scenario JSON, naming the JSON path of the first syntax or type error.
+    pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(deserializer).map_err(|error| ScenarioError::Parse {
+            path: match error.path().to_string() {
+                path if path == "." => "(top level)".to_string(),
+                path => path,
+            },
+            message: error.into_inner().to_string(),
+        })
+    }
+
+    /// Parses and validates.
+    pub fn load(text: &str) -> Result<Self, ScenarioError> {
+        let scenario = Self::from_json(text)?;
+        scenario.validate().map_err(ScenarioError::Invalid)?;
+        Ok(scenario)
+    }
+
+    /// Simulated duration in seconds.
+    pub fn horizon(&self) -> crate::design::SimTime {
+        (self.duration_days * crate::design::DAY as f64).round() as crate::design::SimTime
+    }
+
+    /// The JSON Schema of scenario files, generated from these types.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Scenario)).unwrap_or_default()
+    }
+}

@@ -1,0 +1,285 @@
+//! Checks every value of a scenario and reports all problems at once, each with its JSON path,
+//! and refuses runs too large for the machine with an estimate of what they would take.
+
+use std::fmt;
+
+use super::Scenario;
+use crate::design::{DesignSpec, escrow::Scope};
+
+/// One problem, at one JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// JSON path, e.g. `population.users` or `designs[2].scope.threshold`.
+    pub path: String,
+    /// What was expected, and what was found.
+    pub message: String,
+}
+
+/// Every problem found in a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}: {}", error.path, error.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// What a run of the scenario will take, from its parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Expected conversations (contact pairs).
+    pub conversations: f64,
+    /// Expected messages per design.
+    pub messages_per_design: f64,
+    /// Rough single-core CPU seconds for all designs, from typical per-operation costs.
+    pub cpu_seconds: f64,
+    /// Rough peak memory in bytes (contact graph and per-user counters).
+    pub memory_bytes: f64,
+}
+
+/// Largest population the engine accepts: its per-user tables would outgrow memory beyond.
+pub const MAX_USERS: u64 = 50_000_000;
+/// Largest expected message count per design: about a day of CPU on two cores.
+pub const MAX_MESSAGES_PER_DESIGN: f64 = 2e10;
+/// Typical cost of one message (encrypt and decrypt, 100 bytes), in seconds.
+const MESSAGE_COST_S: f64 = 2.5e-6;
+/// Typical cost of one X3DH handshake (both sides), in seconds.
+const HANDSHAKE_COST_S: f64 = 4e-4;
+
+impl Scenario {
+    /// Checks every field; returns all problems found.
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = Vec::new();
+        let mut check = |ok: bool, path: &str, message: String| {
+            if !ok {
+                errors.push(ValidationError {
+                    path: path.to_string(),
+                    message,
+                });
+            }
+        };
+        let name_ok = !self.name.is_empty()
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        check(
+            name_ok,
+            "name",
+            format!(
+                "expected letters, digits, '-' or '_', found {:?}",
+                self.name
+            ),
+        );
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        let non_negative = |v: f64| v.is_finite() && v >= 0.0;
+        check(
+            positive(self.duration_days) && self.duration_days <= 3650.0,
+            "duration_days",
+            format!(
+                "expected a duration in (0, 3650] days, found {}",
+                self.duration_days
+            ),
+        );
+        let p = &self.population;
+        check(
+            p.users >= 2,
+            "population.users",
+            format!("expected at least 2 users, found {}", p.users),
+        );
+        check(
+            p.users <= MAX_USERS,
+            "population.users",
+            format!("expected at most {MAX_USERS} users, found {}", p.users),
+        );
+        check(
+            positive(p.contacts.median),
+            "population.contacts.median",
+            format!("expected a positive median, found {}", p.contacts.median),
+        );
+        check(
+            non_negative(p.contacts.sigma) && p.contacts.sigma <= 5.0,
+            "population.contacts.sigma",
+            format!("expected σ in [0, 5], found {}", p.contacts.sigma),
+        );
+        check(
+            p.contacts.max >= 1,
+            "population.contacts.max",
+            "expected at least 1".into(),
+        );
+        let t = &self.traffic;
+        check(
+            non_negative(t.messages_per_user_per_day) && t.messages_per_user_per_day <= 100_000.0,
+            "traffic.messages_per_user_per_day",
+            format!(
+                "expected a rate in [0, 100000], found {}",
+                t.messages_per_user_per_day
+            ),
+        );
+        for (value, path) in [
+            (t.burst_mean, "traffic.burst_mean"),
+            (t.turns_mean, "traffic.turns_mean"),
+        ] {
+            check(
+                value.is_finite() && value >= 1.0,
+                path,
+                format!("expected at least 1, found {value}"),
+            );
+        }
+        for (value, path) in [
+            (t.reply_delay_mean_s, "traffic.reply_delay_mean_s"),
+            (t.burst_gap_mean_s, "traffic.burst_gap_mean_s"),
+            (t.delivery.latency_mean_s, "traffic.delivery.latency_mean_s"),
+            (t.delivery.offline_mean_s, "traffic.delivery.offline_mean_s"),
+            (t.message_bytes.sigma, "traffic.message_bytes.sigma"),
+        ] {
+            check(
+                non_negative(value),
+                path,
+                format!("expected a non-negative number, found {value}"),
+            );
+        }
+        check(
+            positive(t.message_bytes.median),
+            "traffic.message_bytes.median",
+            format!("expected a positive size, found {}", t.message_bytes.median),
+        );
+        check(
+            (1..=crate::protocol::MAX_PLAINTEXT_LEN as u32).contains(&t.message_bytes.max),
+            "traffic.message_bytes.max",
+            format!(
+                "expected 1 to {} bytes, found {}",
+                crate::protocol::MAX_PLAINTEXT_LEN,
+                t.message_bytes.max
+            ),
+        );
+        check(
+            (0.0..=1.0).contains(&t.delivery.offline_probability),
+            "traffic.delivery.offline_probability",
+            format!(
+                "expected a probability in [0, 1], found {}",
+                t.delivery.offline_probability
+            ),
+        );
+        check(
+            !self.designs.is_empty(),
+            "designs",
+            "expected at least one design".into(),
+        );
+        for (i, design) in self.designs.iter().enumerate() {
+            validate_design(design, &format!("designs[{i}]"), &mut errors);
+        }
+        for (i, design) in self.designs.iter().enumerate() {
+            if self.designs[..i].contains(design) {
+                errors.push(ValidationError {
+                    path: format!("designs[{i}]"),
+                    message: format!("duplicate of an earlier design ({})", design.label()),
+                });
+            }
+        }
+        if errors.is_empty() {
+            let estimate = self.estimate();
+            if estimate.messages_per_design > MAX_MESSAGES_PER_DESIGN {
+                errors.push(ValidationError {
+                    path: "population.users".into(),
+                    message: format!(
+                        "run too large: {:.2e} messages per design, about {:.0} CPU-hours and {:.1} GiB; \
+                         the limit is {MAX_MESSAGES_PER_DESIGN:.0e} messages per design",
+                        estimate.messages_per_design,
+                        estimate.cpu_seconds / 3600.0,
+                        estimate.memory_bytes / f64::from(1u32 << 30),
+                    ),
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors(errors))
+        }
+    }
+
+    /// What the run will take, roughly, from the parameters alone.
+    pub fn estimate(&self) -> Estimate {
+        let users = self.population.users as f64;
+        let contacts =
+            self.population.contacts.median * (self.population.contacts.sigma.powi(2) / 2.0).exp();
+        let conversations = users * contacts.min(f64::from(self.population.contacts.max)) / 2.0;
+        let messages_per_design =
+            users * self.traffic.messages_per_user_per_day * self.duration_days;
+        let designs = self.designs.len().max(1) as f64;
+        Estimate {
+            conversations,
+            messages_per_design,
+            cpu_seconds: designs
+                * (messages_per_design * MESSAGE_COST_S + conversations * HANDSHAKE_COST_S),
+            memory_bytes: conversations * 16.0 + users * 64.0,
+        }
+    }
+}
+
+fn validate_design(design: &DesignSpec, path: &str, errors: &mut Vec<ValidationError>) {
+    let mut push = |field: &str, message: String| {
+        errors.push(ValidationError {
+            path: format!("{path}.{field}"),
+            message,
+        });
+    };
+    match design {
+        DesignSpec::Plain => {}
+        DesignSpec::Escrow(spec) => match &spec.scope {
+            Scope::Global => {}
+            Scope::Epoch { length_hours, .. } => {
+                if *length_hours == 0 {
+                    push(
+                        "scope.length_hours",
+                        "expected at least 1 hour, found 0".into(),
+                    );
+                }
+            }
+            Scope::Split {
+                threshold,
+                trustees,
+            } => {
+                if *threshold == 0 || usize::from(*threshold) > trustees.len() {
+                    push(
+                        "scope.threshold",
+                        format!(
+                            "expected 1 to {} (the trustees), found {threshold}",
+                            trustees.len()
+                        ),
+                    );
+                }
+                if trustees.len() > 255 {
+                    push(
+                        "scope.trustees",
+                        format!("expected at most 255, found {}", trustees.len()),
+                    );
+                }
+            }
+        },
+        DesignSpec::Ghost(spec) => {
+            if !(0.0..=1.0).contains(&spec.notice_probability_per_day) {
+                push(
+                    "notice_probability_per_day",
+                    format!(
+                        "expected a probability in [0, 1], found {}",
+                        spec.notice_probability_per_day
+                    ),
+                );
+            }
+        }
+        DesignSpec::Backup(spec) => {
+            if spec.interval_hours == 0 {
+                push("interval_hours", "expected at least 1 hour, found 0".into());
+            }
+        }
+    }
+}

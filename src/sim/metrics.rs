@@ -1,0 +1,125 @@
+//! Counters that merge by addition, so threads and shards combine exactly, whatever the order.
+//!
+//! [`DesignMetrics`] holds what the simulation *determines* (identical for any thread count);
+//! [`Timing`] holds what the machine *measured* (CPU time per phase), kept apart so that the
+//! first can be compared byte for byte across runs.
+
+use std::ops::AddAssign;
+
+use serde::Serialize;
+
+/// Deterministic counts for one design.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DesignMetrics {
+    /// Conversations that exchanged at least one message.
+    pub conversations: u64,
+    /// X3DH handshakes completed.
+    pub handshakes: u64,
+    /// Messages encrypted and sent.
+    pub sent: u64,
+    /// Messages received that decrypted to the true plaintext and passed the design's checks.
+    pub delivered: u64,
+    /// Messages received that failed to decrypt or failed a check (must be 0).
+    pub failed: u64,
+    /// DH ratchet steps taken by senders (new sending chains).
+    pub dh_steps: u64,
+    /// Plaintext bytes sent.
+    pub plaintext_bytes: u64,
+    /// Bytes on the wire, envelopes included.
+    pub wire_bytes: u64,
+    /// Messages sent in each simulated hour.
+    pub sent_per_hour: Vec<u64>,
+}
+
+impl AddAssign<&DesignMetrics> for DesignMetrics {
+    fn add_assign(&mut self, other: &DesignMetrics) {
+        self.conversations += other.conversations;
+        self.handshakes += other.handshakes;
+        self.sent += other.sent;
+        self.delivered += other.delivered;
+        self.failed += other.failed;
+        self.dh_steps += other.dh_steps;
+        self.plaintext_bytes += other.plaintext_bytes;
+        self.wire_bytes += other.wire_bytes;
+        add_series(&mut self.sent_per_hour, &other.sent_per_hour);
+    }
+}
+
+/// Adds `other` into `series` element-wise, growing it as needed.
+pub(crate) fn add_series(series: &mut Vec<u64>, other: &[u64]) {
+    if series.len() < other.len() {
+        series.resize(other.len(), 0);
+    }
+    for (a, b) in series.iter_mut().zip(other) {
+        *a += b;
+    }
+}
+
+/// Measured CPU time for one design, in nanoseconds, by phase.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Timing {
+    /// Account creation and X3DH, both sides.
+    pub handshake_ns: u64,
+    /// Double Ratchet encrypt and decrypt.
+    pub ratchet_ns: u64,
+    /// Escrow fields: sealing and recipients' checks.
+    pub escrow_ns: u64,
+    /// The adversary's and the authority's decryption attempts.
+    pub adversary_ns: u64,
+    /// Everything spent simulating the design's conversations, engine work included.
+    pub total_ns: u64,
+}
+
+impl AddAssign<&Timing> for Timing {
+    fn add_assign(&mut self, other: &Timing) {
+        self.handshake_ns += other.handshake_ns;
+        self.ratchet_ns += other.ratchet_ns;
+        self.escrow_ns += other.escrow_ns;
+        self.adversary_ns += other.adversary_ns;
+        self.total_ns += other.total_ns;
+    }
+}
+
+impl Timing {
+    /// Time outside the cryptography: the engine's own overhead.
+    pub fn engine_ns(&self) -> u64 {
+        self.total_ns.saturating_sub(
+            self.handshake_ns + self.ratchet_ns + self.escrow_ns + self.adversary_ns,
+        )
+    }
+}
+
+/// Everything a run accumulates, per design in scenario order.
+#[derive(Debug, Clone, Default)]
+pub struct RunMetrics {
+    /// Deterministic counts.
+    pub designs: Vec<DesignMetrics>,
+    /// Measured time.
+    pub timing: Vec<Timing>,
+}
+
+impl RunMetrics {
+    /// Empty metrics for `designs` designs.
+    pub fn new(designs: usize) -> Self {
+        Self {
+            designs: vec![DesignMetrics::default(); designs],
+            timing: vec![Timing::default(); designs],
+        }
+    }
+}
+
+impl AddAssign<RunMetrics> for RunMetrics {
+    fn add_assign(&mut self, other: RunMetrics) {
+        if self.designs.len() < other.designs.len() {
+            self.designs
+                .resize(other.designs.len(), DesignMetrics::default());
+            self.timing.resize(other.timing.len(), Timing::default());
+        }
+        for (a, b) in self.designs.iter_mut().zip(&other.designs) {
+            *a += b;
+        }
+        for (a, b) in self.timing.iter_mut().zip(&other.timing) {
+            *a += b;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The simulation: a plan fixed up front, then conversation-major simulation in parallel.
+//!
+//! Each conversation (its two users, its sessions, its whole timeline) is simulated start to end
+//! on one worker, seeded from (scenario seed, conversation id), then dropped. Conversations are
+//! independent, so memory stays small and any thread count gives the same counts. A
+//! conversation's traffic comes from its own random stream, separate from its cryptography, so
+//! every design carries exactly the same messages: comparisons are paired.
+
+pub mod conversation;
+pub mod engine;
+pub mod metrics;
+pub mod plan;
+pub mod seed;
+pub mod traffic;
+
+pub use self::{
+    engine::{EngineError, RunOptions, RunOutput, run},
+    metrics::{DesignMetrics, RunMetrics, Timing},
+};

@@ -1,0 +1,136 @@
+//! A conversation's traffic script: who sends what, when, and when it arrives. Drawn from the
+//! conversation's own traffic stream, so every design of a run replays exactly the same script.
+
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+
+use crate::{design::SimTime, scenario::Traffic};
+
+/// One side of a conversation: 0 is the pair's lower user id, 1 the higher.
+pub type Side = usize;
+
+/// One message of the script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scripted {
+    /// Who sends it.
+    pub from: Side,
+    /// When it is sent.
+    pub sent_at: SimTime,
+    /// When it reaches the recipient (always after it is sent).
+    pub delivered_at: SimTime,
+    /// Plaintext length in bytes.
+    pub size: u32,
+}
+
+/// Exponential sample with the given mean.
+fn exponential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
+    -mean * (1.0 - rng.random::<f64>()).ln()
+}
+
+/// A count ≥ 1 with the given mean (geometric).
+fn count<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u32 {
+    if mean <= 1.0 {
+        return 1;
+    }
+    let p = 1.0 / mean;
+    let u = 1.0 - rng.random::<f64>();
+    1 + (u.ln() / (1.0 - p).ln()).floor().min(1e6) as u32
+}
+
+/// The script of a conversation whose users send `rates` messages per day into it, over
+/// `horizon` seconds. Sorted by send time; the responder never sends before it has received the
+/// initiator's first message (it has no session until then), so its early messages wait.
+pub fn script<R: Rng + ?Sized>(
+    traffic: &Traffic,
+    rates: [f64; 2],
+    horizon: SimTime,
+    rng: &mut R,
+) -> Vec<Scripted> {
+    let per_exchange = traffic.burst_mean * traffic.turns_mean;
+    let exchanges_per_day = (rates[0] + rates[1]) / per_exchange;
+    let mut messages = Vec::new();
+    if exchanges_per_day <= 0.0 {
+        return messages;
+    }
+    let horizon_s = horizon as f64;
+    let mean_between = crate::design::DAY as f64 / exchanges_per_day;
+    let starter_p = rates[0] / (rates[0] + rates[1]);
+    let mut start = 0.0;
+    loop {
+        start += exponential(rng, mean_between);
+        if start >= horizon_s {
+            break;
+        }
+        let mut side: Side = if rng.random::<f64>() < starter_p {
+            0
+        } else {
+            1
+        };
+        let mut t = start;
+        for turn in 0..count(rng, traffic.turns_mean) {
+            if turn > 0 {
+                t += exponential(rng, traffic.reply_delay_mean_s);
+                side = 1 - side;
+            }
+            for message in 0..count(rng, traffic.burst_mean) {
+                if message > 0 {
+                    t += exponential(rng, traffic.burst_gap_mean_s);
+                }
+                if t >= horizon_s {
+                    break;
+                }
+                messages.push(message_at(traffic, side, t as SimTime, rng));
+            }
+        }
+    }
+    messages.sort_by_key(|m| m.sent_at);
+    hold_until_session(&mut messages);
+    messages
+}
+
+fn message_at<R: Rng + ?Sized>(
+    traffic: &Traffic,
+    from: Side,
+    sent_at: SimTime,
+    rng: &mut R,
+) -> Scripted {
+    let delivery = &traffic.delivery;
+    let mut delay = exponential(rng, delivery.latency_mean_s);
+    if rng.random::<f64>() < delivery.offline_probability {
+        delay += exponential(rng, delivery.offline_mean_s);
+    }
+    let sizes = &traffic.message_bytes;
+    let normal: f64 = rng.sample(StandardNormal);
+    let size = (sizes.median.ln() + sizes.sigma * normal).exp().round();
+    Scripted {
+        from,
+        sent_at,
+        delivered_at: sent_at + (delay.ceil() as SimTime).max(1),
+        size: size.clamp(1.0, f64::from(sizes.max)) as u32,
+    }
+}
+
+/// Moves the responder's messages sent before its first receipt to just after it.
+fn hold_until_session(messages: &mut [Scripted]) {
+    let Some(first) = messages.first() else {
+        return;
+    };
+    let initiator = first.from;
+    let Some(session_at) = messages
+        .iter()
+        .filter(|m| m.from == initiator)
+        .map(|m| m.delivered_at)
+        .min()
+    else {
+        return;
+    };
+    for message in messages
+        .iter_mut()
+        .filter(|m| m.from != initiator && m.sent_at <= session_at)
+    {
+        let delay = message.delivered_at - message.sent_at;
+        message.sent_at = session_at + 1;
+        message.delivered_at = message.sent_at + delay;
+    }
+    messages.sort_by_key(|m| m.sent_at);
+}
