@@ -160,7 +160,7 @@ impl Account {
         };
         let mut session = Session::responder(
             agreement,
-            fields.base_key,
+            fields,
             ratchet,
             message.header.ratchet_key,
             self.config,

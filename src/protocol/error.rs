@@ -37,6 +37,14 @@ pub enum DecodeError {
         /// What was expected.
         expected: &'static str,
     },
+    /// A public key is not in canonical form (bit 255 set, or u ≥ 2^255 − 19).
+    #[error("non-canonical {field} at byte {offset}: expected bit 255 clear and u < 2^255 - 19")]
+    NonCanonicalKey {
+        /// The key field.
+        field: &'static str,
+        /// Its offset.
+        offset: usize,
+    },
     /// The one-time-prekey presence flag is neither 0 nor 1.
     #[error("invalid one-time prekey flag {found} at byte {offset}, expected 0 or 1")]
     InvalidFlag {
@@ -66,7 +74,7 @@ pub enum SessionError {
     /// The initial message names a one-time prekey that is unknown or already used.
     #[error("unknown or already used one-time prekey id {0}")]
     UnknownOneTimePreKey(u32),
-    /// An initial message whose base key does not belong to this session.
+    /// An initial message whose X3DH fields are not exactly this session's.
     #[error("initial message belongs to another session")]
     WrongSession,
     /// A normal message arrived before the session was established by an initial message.

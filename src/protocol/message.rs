@@ -31,7 +31,8 @@
 //! | 71 or 75 | … | the embedded normal message |
 //!
 //! The prekey fields are authenticated through the key they derive: any change to IK_A or EK_A
-//! yields another SK and the embedded message fails to open.
+//! yields another SK and the embedded message fails to open. Keys must be canonical (bit 255
+//! clear, u < p), so no two encodings name the same key.
 
 use x25519_dalek::PublicKey;
 
@@ -179,8 +180,17 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes(*self.take::<4>(field)?))
     }
 
+    /// A public key in its canonical encoding. X25519 ignores bit 255 and reduces u mod p, so
+    /// without this check two encodings would name one key and a flipped bit would go unnoticed.
     fn key(&mut self, field: &'static str) -> Result<PublicKey, DecodeError> {
-        Ok(PublicKey::from(*self.take::<32>(field)?))
+        let offset = self.offset;
+        let bytes = self.take::<32>(field)?;
+        let reduced_or_high = bytes[31] & 0x80 != 0
+            || (bytes[31] == 0x7F && bytes[1..31].iter().all(|&b| b == 0xFF) && bytes[0] >= 0xED);
+        if reduced_or_high {
+            return Err(DecodeError::NonCanonicalKey { field, offset });
+        }
+        Ok(PublicKey::from(*bytes))
     }
 
     fn version_and_kind(&mut self) -> Result<u8, DecodeError> {

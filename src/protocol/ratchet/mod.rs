@@ -24,7 +24,7 @@ use self::{
 use super::{
     MAX_PLAINTEXT_LEN, RatchetConfig,
     error::SessionError,
-    kdf::{MessageKey, RootKey},
+    kdf::{ChainKey, MessageKey, RootKey},
     keys::{RatchetKeyPair, hex},
     message::{
         HEADER_LEN, Header, MESSAGE_OVERHEAD, Message, PREKEY_PREFIX_MAX, PreKeyFields, WireMessage,
@@ -41,8 +41,9 @@ use super::{
 pub struct Session {
     config: RatchetConfig,
     associated_data: [u8; AD_LEN],
-    /// EK_A: names the session, so a responder can match repeated initial messages.
-    base_key: PublicKey,
+    /// The X3DH fields of the session's initial messages (EK_A names the session), so a repeated
+    /// initial message is accepted only if every field is exactly the same.
+    prekey_fields: PreKeyFields,
     root: RootKey,
     ratchet: RatchetKeyPair,
     their_ratchet: PublicKey,
@@ -68,7 +69,7 @@ impl Session {
         let mut session = Self {
             config,
             associated_data: agreement.associated_data,
-            base_key: fields.base_key,
+            prekey_fields: fields,
             root: agreement.root,
             ratchet: RatchetKeyPair::generate(rng),
             their_ratchet: their_signed_prekey,
@@ -78,7 +79,10 @@ impl Session {
             skipped: SkippedKeys::new(config.max_skipped_keys),
             initial: Some(fields),
         };
-        session.sending = Some(session.step_sending(rng)?);
+        // The first ratchet key pair, just generated, starts the first sending chain.
+        let (root, chain) = session.root_step(&session.ratchet.clone())?;
+        session.root = root;
+        session.sending = Some(SendingChain::new(chain));
         Ok(session)
     }
 
@@ -86,7 +90,7 @@ impl Session {
     /// nothing can be sent until the initiator's first message has been decrypted.
     pub(crate) fn responder(
         agreement: Agreement,
-        base_key: PublicKey,
+        prekey_fields: PreKeyFields,
         signed_prekey: RatchetKeyPair,
         first_ratchet_key: PublicKey,
         config: RatchetConfig,
@@ -94,7 +98,7 @@ impl Session {
         Self {
             config,
             associated_data: agreement.associated_data,
-            base_key,
+            prekey_fields,
             root: agreement.root,
             ratchet: signed_prekey,
             their_ratchet: first_ratchet_key,
@@ -179,7 +183,7 @@ impl Session {
     pub fn decrypt_traced(&mut self, bytes: &[u8]) -> Result<(Vec<u8>, KeyTrace), SessionError> {
         let wire = WireMessage::try_from(bytes)?;
         if let WireMessage::PreKey(prekey) = &wire
-            && prekey.fields.base_key != self.base_key
+            && !same_fields(&prekey.fields, &self.prekey_fields)
         {
             return Err(SessionError::WrongSession);
         }
@@ -290,14 +294,19 @@ impl Session {
         rng: &mut R,
     ) -> Result<SendingChain, SessionError> {
         let ratchet = RatchetKeyPair::generate(rng);
+        let (root, chain) = self.root_step(&ratchet)?;
+        self.root = root;
+        self.ratchet = ratchet;
+        Ok(SendingChain::new(chain))
+    }
+
+    /// KDF_RK(RK, DH(ratchet, DHr)), refusing a non-contributory DH output.
+    fn root_step(&self, ratchet: &RatchetKeyPair) -> Result<(RootKey, ChainKey), SessionError> {
         let shared = ratchet.secret.diffie_hellman(&self.their_ratchet);
         if !shared.was_contributory() {
             return Err(SessionError::NonContributory);
         }
-        let (root, chain) = self.root.ratchet(shared.as_bytes());
-        self.root = root;
-        self.ratchet = ratchet;
-        Ok(SendingChain::new(chain))
+        Ok(self.root.ratchet(shared.as_bytes()))
     }
 
     /// AD ‖ header: the X3DH associated data followed by the encoded header.
@@ -315,7 +324,7 @@ impl Session {
 
     /// EK_A, the initiator's base key, which names this session on both sides.
     pub fn base_key(&self) -> &PublicKey {
-        &self.base_key
+        &self.prekey_fields.base_key
     }
 
     /// Our current ratchet public key (DHs).
@@ -357,7 +366,7 @@ impl Session {
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let Self {
-            base_key,
+            prekey_fields,
             ratchet,
             their_ratchet,
             sending,
@@ -367,7 +376,7 @@ impl std::fmt::Debug for Session {
             ..
         } = self;
         f.debug_struct("Session")
-            .field("base_key", &hex(base_key.as_bytes()))
+            .field("base_key", &hex(prekey_fields.base_key.as_bytes()))
             .field("ratchet_key", &hex(ratchet.public.as_bytes()))
             .field("their_ratchet_key", &hex(their_ratchet.as_bytes()))
             .field("sent_on_chain", &sending.as_ref().map(|c| c.next_index))
@@ -379,4 +388,12 @@ impl std::fmt::Debug for Session {
             .field("awaiting_reply", &initial.is_some())
             .finish_non_exhaustive()
     }
+}
+
+/// Byte-exact equality of X3DH fields (`PublicKey`'s `==` compares keys mod p).
+fn same_fields(a: &PreKeyFields, b: &PreKeyFields) -> bool {
+    a.identity_key.as_bytes() == b.identity_key.as_bytes()
+        && a.base_key.as_bytes() == b.base_key.as_bytes()
+        && a.signed_prekey_id == b.signed_prekey_id
+        && a.one_time_prekey_id == b.one_time_prekey_id
 }
