@@ -1,4 +1,6 @@
 //! doormat's integration tests, one binary.
+// Test code: unwrapping is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod design_smoke;
 mod designs;

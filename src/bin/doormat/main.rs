@@ -66,10 +66,10 @@ fn dispatch(args: Args) -> Result<()> {
 /// Loads a scenario from a file, or a bundled one by name.
 fn load(source: &str) -> Result<Scenario> {
     let path = std::path::Path::new(source);
-    if !path.exists() {
-        if let Some(scenario) = bundled(source) {
-            return scenario.map_err(describe).with_context(|| format!("bundled scenario {source}"));
-        }
+    if !path.exists()
+        && let Some(scenario) = bundled(source)
+    {
+        return scenario.map_err(describe).with_context(|| format!("bundled scenario {source}"));
     }
     let text = std::fs::read_to_string(path).with_context(|| {
         let names: Vec<&str> = BUNDLED.iter().map(|(n, _, _)| *n).collect();

@@ -148,16 +148,14 @@ impl AuthorityKeys {
 
     /// A ring with the shares of the trustees at `indices` (split scope).
     pub fn shares(&self, indices: impl IntoIterator<Item = usize>) -> KeyRing {
-        let mut ring = KeyRing::default();
-        ring.threshold = match self.scope {
-            Scope::Split { threshold, .. } => threshold,
-            _ => 0,
-        };
-        ring.shares = indices
-            .into_iter()
-            .filter_map(|i| self.shares.get(i).cloned())
-            .collect();
-        ring
+        KeyRing {
+            keys: BTreeMap::new(),
+            shares: indices.into_iter().filter_map(|i| self.shares.get(i).cloned()).collect(),
+            threshold: match self.scope {
+                Scope::Split { threshold, .. } => threshold,
+                _ => 0,
+            },
+        }
     }
 
     /// The number of epochs (or 1).
