@@ -2,8 +2,7 @@
 // Test code: unwrapping is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod design_smoke;
 mod designs;
-mod fuzz_corpus;
 mod engine;
+mod fuzz_corpus;
 mod protocol;

@@ -1,7 +1,10 @@
 use std::process::Command;
 
 fn doormat(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_doormat")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_doormat"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -23,7 +26,12 @@ fn validate_reports_problems_on_stderr_with_exit_code_2() {
     let out = doormat(&["validate", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("duration_days") && err.contains("population.users") && err.contains("designs"), "{err}");
+    assert!(
+        err.contains("duration_days")
+            && err.contains("population.users")
+            && err.contains("designs"),
+        "{err}"
+    );
     let missing = doormat(&["validate", dir.join("none.json").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
     std::fs::remove_dir_all(dir).unwrap();
@@ -35,10 +43,26 @@ fn run_writes_results_into_out() {
     let scenario = dir.join("tiny.json");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(&scenario, r#"{"name":"tiny","description":"d","seed":9,"duration_days":0.1,"population":{"users":30},"designs":[{"kind":"plain"}]}"#).unwrap();
-    let out = doormat(&["run", scenario.to_str().unwrap(), "--out", dir.to_str().unwrap(), "--threads", "2", "--seed", "4"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = doormat(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--threads",
+        "2",
+        "--seed",
+        "4",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("plain") && stdout.contains("seed 4"), "{stdout}");
+    assert!(
+        stdout.contains("plain") && stdout.contains("seed 4"),
+        "{stdout}"
+    );
     let summary = std::fs::read_to_string(dir.join("tiny/summary.json")).unwrap();
     assert!(summary.contains("\"seed\": 4"));
     std::fs::remove_dir_all(dir).unwrap();

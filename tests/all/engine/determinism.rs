@@ -11,7 +11,14 @@ use super::shrunk;
 fn one_and_two_threads_give_identical_results() {
     let scenario = shrunk("default", 120);
     let json = |threads, scenario: &doormat::scenario::Scenario| {
-        let output = run(scenario, &RunOptions { threads, progress: None }).unwrap();
+        let output = run(
+            scenario,
+            &RunOptions {
+                threads,
+                progress: None,
+            },
+        )
+        .unwrap();
         Summary::new(scenario, &output).deterministic_json()
     };
     let one = json(1, &scenario);
@@ -20,7 +27,10 @@ fn one_and_two_threads_give_identical_results() {
     let mut reseeded = scenario.clone();
     reseeded.seed += 1;
     let other = json(2, &reseeded);
-    assert_ne!(one.replace(&scenario.seed.to_string(), ""), other.replace(&reseeded.seed.to_string(), ""));
+    assert_ne!(
+        one.replace(&scenario.seed.to_string(), ""),
+        other.replace(&reseeded.seed.to_string(), "")
+    );
 }
 
 /// Every design carries exactly the same messages (paired comparison), and none fails.
@@ -29,7 +39,11 @@ fn designs_carry_the_same_messages_and_all_decrypt() {
     let scenario = shrunk("default", 150);
     let output = run(&scenario, &RunOptions::default()).unwrap();
     let plain = &output.metrics.designs[0];
-    assert!(plain.sent > 100, "too little traffic to test: {}", plain.sent);
+    assert!(
+        plain.sent > 100,
+        "too little traffic to test: {}",
+        plain.sent
+    );
     assert!(plain.dh_steps > 10 && plain.handshakes > 10);
     for design in &output.metrics.designs {
         assert_eq!(design.sent, plain.sent);

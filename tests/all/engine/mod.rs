@@ -9,7 +9,9 @@ use doormat::scenario::Scenario;
 
 /// A bundled scenario shrunk to run in well under a second.
 pub(crate) fn shrunk(name: &str, users: u64) -> Scenario {
-    let mut scenario = doormat::scenario::bundled(name).expect("bundled").expect("valid");
+    let mut scenario = doormat::scenario::bundled(name)
+        .expect("bundled")
+        .expect("valid");
     scenario.population.users = users;
     scenario.duration_days = 0.25;
     scenario

@@ -25,7 +25,9 @@ fn unknown_fields_are_refused_with_their_path() {
 #[test]
 fn a_wrong_type_names_its_path() {
     let text = VALID.replace(r#""seed":1"#, r#""seed":"one""#);
-    assert!(matches!(Scenario::load(&text), Err(ScenarioError::Parse { path, .. }) if path == "seed"));
+    assert!(
+        matches!(Scenario::load(&text), Err(ScenarioError::Parse { path, .. }) if path == "seed")
+    );
 }
 
 /// All value errors are reported together, each with its JSON path.
@@ -37,7 +39,9 @@ fn every_invalid_value_is_reported_with_its_path() {
       "designs":[{"kind":"plain"},
                  {"kind":"escrow","scope":{"kind":"split","threshold":4,"trustees":["a","b"]},"granularity":"chain"},
                  {"kind":"plain"}]}"#;
-    let Err(ScenarioError::Invalid(errors)) = Scenario::load(text) else { panic!("accepted") };
+    let Err(ScenarioError::Invalid(errors)) = Scenario::load(text) else {
+        panic!("accepted")
+    };
     let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
     for expected in [
         "name",
@@ -47,23 +51,38 @@ fn every_invalid_value_is_reported_with_its_path() {
         "designs[1].scope.threshold",
         "designs[2]",
     ] {
-        assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
     }
 }
 
 /// A population too large to simulate is refused with an estimate of its cost.
 #[test]
 fn an_absurd_size_is_refused_with_an_estimate() {
-    let text = VALID.replace(r#""users":10"#, r#""users":40000000"#).replace(r#""duration_days":1"#, r#""duration_days":365"#);
-    let Err(ScenarioError::Invalid(errors)) = Scenario::load(&text) else { panic!("accepted") };
+    let text = VALID
+        .replace(r#""users":10"#, r#""users":40000000"#)
+        .replace(r#""duration_days":1"#, r#""duration_days":365"#);
+    let Err(ScenarioError::Invalid(errors)) = Scenario::load(&text) else {
+        panic!("accepted")
+    };
     let message = &errors.0[0].message;
-    assert!(message.contains("CPU-hours") && message.contains("GiB"), "{message}");
+    assert!(
+        message.contains("CPU-hours") && message.contains("GiB"),
+        "{message}"
+    );
 }
 
 #[test]
 fn the_json_schema_describes_the_scenario_fields() {
     let schema = Scenario::json_schema().to_string();
-    for field in ["duration_days", "messages_per_user_per_day", "offline_probability", "granularity"] {
+    for field in [
+        "duration_days",
+        "messages_per_user_per_day",
+        "offline_probability",
+        "granularity",
+    ] {
         assert!(schema.contains(field), "{field} missing from the schema");
     }
 }

@@ -1,0 +1,851 @@
+//! The conformance properties, each a function of one design's [`Run`]. The `conformance!`
+//! macro in `mod.rs` instantiates every one of them for every design; a property that does not
+//! apply to a design asserts the "nothing" behaviour instead (no key opens anything, no ghost
+//! reads anything, no backup exists…).
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    panic::{AssertUnwindSafe, catch_unwind},
+    sync::OnceLock,
+};
+
+use doormat::design::{
+    DAY, DesignError, DesignSpec, HOUR, SimTime, UserId, backup,
+    escrow::{
+        EscrowEndpoint, Granularity, KeyRing, Opener, Verification, checksum,
+        warrant::{Issuer, Warrant, open_under_warrant},
+    },
+    ghost::{GhostDevice, GhostFanout, GhostReader},
+};
+use doormat::protocol::message::WireMessage;
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+use super::support::{ALICE, BOB, CAROL, EPOCH, MINUTE, Message, RETENTION, Run, plain, show};
+
+/// The plain design's run, the reference every design is compared with.
+fn plain_run() -> &'static Run {
+    static PLAIN: OnceLock<Run> = OnceLock::new();
+    PLAIN.get_or_init(|| Run::new(plain()))
+}
+
+fn label(run: &Run) -> String {
+    run.fixture.spec.label()
+}
+
+fn nothing() -> BTreeSet<usize> {
+    BTreeSet::new()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Delivery
+// ---------------------------------------------------------------------------------------------
+
+/// Every message is delivered, in the script's delivery order, to its true plaintext, exactly as
+/// in `plain`.
+pub(crate) fn delivers_like_plain(run: &Run) {
+    let failures: Vec<_> = run
+        .messages
+        .iter()
+        .filter(|m| m.received.as_ref() != Ok(&m.plaintext))
+        .map(|m| (m.index, m.received.clone()))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{}: {} of {} deliveries failed: {failures:?}",
+        label(run),
+        failures.len(),
+        run.messages.len()
+    );
+    let plain = plain_run();
+    let received =
+        |run: &Run| -> Vec<_> { run.messages.iter().map(|m| m.received.clone()).collect() };
+    assert_eq!(received(run), received(plain));
+    assert_eq!(run.delivery_order, plain.delivery_order);
+}
+
+/// The design leaves the protocol alone and attaches its field exactly where it says: the
+/// protocol message inside every envelope is byte-for-byte `plain`'s; the field has the
+/// documented layout (tag, epoch, 32-byte encapsulated key, sealed material, optional checksum)
+/// on the messages the granularity escrows and is absent elsewhere; and fields are shared exactly
+/// within a chain (`chain`), within the session (`session`), or not at all (`message`).
+pub(crate) fn field_placement(run: &Run) {
+    let plain = plain_run();
+    let granularity = run.fixture.granularity();
+    let checksum_len = match run.fixture.verification() {
+        Verification::Full => 0,
+        Verification::Checksum16 => 2,
+    };
+    let mut groups: BTreeMap<&[u8], BTreeSet<usize>> = BTreeMap::new();
+    for m in &run.messages {
+        let (field, wire) = m.parts();
+        assert_eq!(
+            wire,
+            plain.messages[m.index].wire(),
+            "{}: protocol message {} differs from plain's",
+            label(run),
+            m.index
+        );
+        match granularity {
+            Some(granularity) if run.carries_field(m) => {
+                let (tag, material) = match granularity {
+                    Granularity::Message => (1, 32),
+                    Granularity::Chain => (2, 32),
+                    Granularity::Session => (3, 64),
+                };
+                assert_eq!(field.len(), 1 + 4 + 32 + material + 16 + checksum_len);
+                assert_eq!(field[0], tag, "granularity byte of message {}", m.index);
+                assert_eq!(
+                    field[1..5],
+                    run.epoch_of(m).to_be_bytes(),
+                    "epoch of message {} (sealed at {}s)",
+                    m.index,
+                    run.sealed_at(m)
+                );
+                groups.entry(field).or_default().insert(m.index);
+            }
+            _ => assert!(
+                field.is_empty(),
+                "{}: message {} carries a {}-byte field",
+                label(run),
+                m.index,
+                field.len()
+            ),
+        }
+    }
+    let actual: BTreeSet<BTreeSet<usize>> = groups.into_values().collect();
+    let mut expected: BTreeMap<(UserId, u32), BTreeSet<usize>> = BTreeMap::new();
+    for m in run.messages.iter().filter(|m| run.carries_field(m)) {
+        let key = match granularity {
+            Some(Granularity::Message) => (0, m.index as u32),
+            _ => (m.sender, m.chain),
+        };
+        expected.entry(key).or_default().insert(m.index);
+    }
+    let expected: BTreeSet<BTreeSet<usize>> = expected.into_values().collect();
+    assert_eq!(actual, expected, "{}: messages sharing a field", label(run));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2–5. What the key holder opens
+// ---------------------------------------------------------------------------------------------
+
+/// The authority under a warrant opens exactly what the design escrows among the messages the
+/// warrant covers, and refuses everything else with `OutsideWarrant`.
+pub(crate) fn warrant_opens_exactly_the_promise(run: &Run) {
+    let everything = run.end + 1;
+    let warrants = [
+        (ALICE, 0, everything, Issuer::Judge),
+        // Starts between Alice's second and third initial messages (sent at 0:15, 0:25, 0:35).
+        (BOB, 30 * MINUTE, 30 * HOUR, Issuer::Prefect),
+        (ALICE, 30 * HOUR, everything, Issuer::Judge),
+        (BOB, 20 * HOUR, 20 * HOUR, Issuer::Judge),
+        (CAROL, 0, everything, Issuer::Prefect),
+    ];
+    let all = run.indices(|_| true);
+    for (target, from, until, issuer) in warrants {
+        let warrant = Warrant {
+            target,
+            from,
+            until,
+            issuer,
+        };
+        let covered = run.indices(|m| m.involves(target) && from <= m.sent_at && m.sent_at < until);
+        let expected: BTreeSet<usize> =
+            covered.intersection(&run.escrowed_set()).copied().collect();
+        let mut opener = Opener::new(run.fixture.every_key(), run.fixture.verification());
+        let (mut opened, mut outside) = (nothing(), nothing());
+        for m in &run.messages {
+            match open_under_warrant(&warrant, &mut opener, &m.captured()) {
+                Ok(plaintext) => {
+                    assert_eq!(plaintext, m.plaintext, "message {} misopened", m.index);
+                    opened.insert(m.index);
+                }
+                Err(DesignError::OutsideWarrant(_)) => {
+                    outside.insert(m.index);
+                }
+                Err(_) => {}
+            }
+        }
+        assert_eq!(
+            opened,
+            expected,
+            "{}: opened under {warrant:?} (covered: {})",
+            label(run),
+            show(&covered)
+        );
+        let uncovered: BTreeSet<usize> = all.difference(&covered).copied().collect();
+        assert_eq!(
+            outside,
+            uncovered,
+            "{}: refused as outside {warrant:?}",
+            label(run)
+        );
+    }
+}
+
+/// With no key, or with keys that are not the authority's, nothing opens; with the authority's
+/// keys, exactly the escrowed messages do.
+pub(crate) fn nothing_opens_without_the_key(run: &Run) {
+    let every_key = run.fixture.every_key();
+    assert_eq!(
+        run.opened_with(every_key.clone()),
+        run.escrowed_set(),
+        "{}: with every key",
+        label(run)
+    );
+    assert!(KeyRing::default().is_empty());
+    assert_eq!(
+        run.opened_with(KeyRing::default()),
+        nothing(),
+        "{}: empty ring",
+        label(run)
+    );
+    assert_eq!(
+        run.opened_with(every_key.corrupted()),
+        nothing(),
+        "{}: corrupted",
+        label(run)
+    );
+
+    // A warrant changes nothing without the key.
+    let warrant = Warrant {
+        target: ALICE,
+        from: 0,
+        until: run.end + 1,
+        issuer: Issuer::Judge,
+    };
+    let mut opener = Opener::new(KeyRing::default(), run.fixture.verification());
+    for m in &run.messages {
+        let result = open_under_warrant(&warrant, &mut opener, &m.captured());
+        assert!(
+            matches!(&result, Err(e) if !matches!(e, DesignError::OutsideWarrant(_))),
+            "message {}: {result:?}",
+            m.index
+        );
+    }
+}
+
+/// Split scope: k-1 shares open nothing, any k shares open everything escrowed, however they
+/// are gathered. Other designs have no shares: a "shares" ring is empty and opens nothing.
+pub(crate) fn split_threshold(run: &Run) {
+    let Some(keys) = run.fixture.keys.as_ref() else {
+        return assert_eq!(run.opened_with(KeyRing::default()), nothing());
+    };
+    if !run.fixture.is_split_scope() {
+        let ring = keys.shares(0..5);
+        assert!(
+            ring.is_empty(),
+            "{}: trustee shares outside split scope",
+            label(run)
+        );
+        return assert_eq!(run.opened_with(ring), nothing());
+    }
+    let all = run.escrowed_set();
+    assert!(!all.is_empty());
+    for (shares, expected) in [
+        (vec![0, 1], nothing()),
+        (vec![3, 4], nothing()),
+        // A trustee counted twice is still one trustee.
+        (vec![0, 1, 1], nothing()),
+        (vec![0, 1, 2], all.clone()),
+        (vec![1, 3, 4], all.clone()),
+        (vec![4, 2, 0], all.clone()),
+        (vec![0, 1, 2, 3, 4], all.clone()),
+    ] {
+        assert_eq!(
+            run.opened_with(keys.shares(shares.iter().copied())),
+            expected,
+            "{}: trustees {shares:?}",
+            label(run)
+        );
+    }
+    // Trustees pooling their rings one at a time: nothing until the k-th joins.
+    let mut pooled = keys.shares([4]);
+    pooled.merge(&keys.shares([1]));
+    assert_eq!(run.opened_with(pooled.clone()), nothing());
+    pooled.merge(&keys.shares([2]));
+    assert_eq!(run.opened_with(pooled.clone()), all);
+    // k shares, one of them not genuine: nothing.
+    assert_eq!(run.opened_with(keys.shares(0..3).corrupted()), nothing());
+}
+
+/// Split scope: k distinct shares open everything even when the ring also holds a copy of one of
+/// them (two trustees' rings that overlap, merged). Nothing for other designs.
+pub(crate) fn split_duplicate_share(run: &Run) {
+    let Some(keys) = run
+        .fixture
+        .keys
+        .as_ref()
+        .filter(|_| run.fixture.is_split_scope())
+    else {
+        return assert_eq!(
+            run.opened_with(run.fixture.every_key().corrupted()),
+            nothing()
+        );
+    };
+    let all = run.escrowed_set();
+    let mut ring = keys.shares([0, 1]);
+    ring.merge(&keys.shares([1, 2]));
+    assert_eq!(
+        run.opened_with(ring),
+        all,
+        "{}: shares {{0,1}} ∪ {{1,2}}",
+        label(run)
+    );
+    assert_eq!(
+        run.opened_with(keys.shares([0, 1, 2, 2])),
+        all,
+        "{}: shares 0,1,2,2",
+        label(run)
+    );
+}
+
+/// Whether the epoch-`epoch` key exists at `t`: from its epoch's start to `RETENTION` after its
+/// end (the scope's documented lifetime, restated here).
+fn epoch_key_exists(epoch: u32, t: SimTime) -> bool {
+    let start = SimTime::from(epoch) * EPOCH;
+    start <= t && t < start + EPOCH + RETENTION
+}
+
+/// Epoch scope: each epoch key opens exactly the messages escrowed in its epoch; once a key is
+/// deleted nothing of its epoch opens; and while a message's key lives, the keys held at its
+/// sending open it (live interception). Other scopes keep one key forever: the keys held at any
+/// time open everything escrowed, and there is no second epoch.
+pub(crate) fn epoch_keys(run: &Run) {
+    let fixture = &run.fixture;
+    let escrowed = run.escrowed_set();
+
+    // Live interception, for every design: the keys held when a message is sent open it iff
+    // the design escrows it.
+    for m in &run.messages {
+        let mut opener = Opener::new(fixture.held_at(m.sent_at), fixture.verification());
+        let opened = opener.open(&m.bytes, &m.associated_data);
+        assert_eq!(
+            opened.as_ref().ok(),
+            run.escrowed(m).then_some(&m.plaintext),
+            "{}: message {} with the keys held at its sending: {opened:?}",
+            label(run),
+            m.index
+        );
+    }
+
+    if !fixture.is_epoch_scope() {
+        for t in [0, run.end, 100 * DAY] {
+            assert_eq!(
+                run.opened_with(fixture.held_at(t)),
+                escrowed,
+                "{}: t = {t}",
+                label(run)
+            );
+        }
+        if let Some(keys) = &fixture.keys {
+            assert_eq!(keys.epoch_count(), 1);
+            assert!(keys.epochs([1, 2]).is_empty());
+        }
+        return;
+    }
+
+    let keys = fixture.keys();
+    assert!(SimTime::from(keys.epoch_count()) * EPOCH > run.end);
+    let mut union = nothing();
+    for epoch in 0..keys.epoch_count() {
+        let expected = run.indices(|m| run.escrowed(m) && run.epoch_of(m) == epoch);
+        assert_eq!(
+            run.opened_with(keys.epochs([epoch])),
+            expected,
+            "{}: the key of epoch {epoch} alone",
+            label(run)
+        );
+        union.extend(expected);
+    }
+    assert_eq!(union, escrowed);
+
+    let epoch_zero = run.indices(|m| run.escrowed(m) && run.epoch_of(m) == 0);
+    assert!(!epoch_zero.is_empty());
+    let deleted = EPOCH + RETENTION;
+    let after = run.opened_with(keys.held_at(deleted));
+    assert!(
+        after.is_disjoint(&epoch_zero),
+        "{}: epoch 0's key outlived its retention: {}",
+        label(run),
+        show(&after)
+    );
+    for t in [
+        0,
+        EPOCH,
+        deleted - 1,
+        deleted,
+        20 * HOUR,
+        30 * HOUR,
+        run.end,
+        100 * DAY,
+    ] {
+        let expected = run.indices(|m| run.escrowed(m) && epoch_key_exists(run.epoch_of(m), t));
+        assert_eq!(
+            run.opened_with(keys.held_at(t)),
+            expected,
+            "{}: the keys held at t = {t}",
+            label(run)
+        );
+    }
+}
+
+/// A long chain (the initiator writes every two hours for 26 hours before the first reply)
+/// stays escrowed: every message the design escrows opens with the keys the authority holds
+/// when it is sent. `run` is the monologue script.
+pub(crate) fn long_chain_stays_escrowed(run: &Run) {
+    delivers_like_plain_script(run);
+    let mut missed = nothing();
+    for m in run.messages.iter().filter(|m| run.escrowed(m)) {
+        let mut opener = Opener::new(run.fixture.held_at(m.sent_at), run.fixture.verification());
+        if opener.open(&m.bytes, &m.associated_data).as_ref() != Ok(&m.plaintext) {
+            missed.insert(m.index);
+        }
+    }
+    assert_eq!(
+        missed,
+        nothing(),
+        "{}: escrowed messages the authority cannot open with the keys it holds when they are sent",
+        label(run)
+    );
+    assert_eq!(run.opened_with(KeyRing::default()), nothing());
+}
+
+/// Every message of a script other than the main one is delivered to its plaintext.
+fn delivers_like_plain_script(run: &Run) {
+    let failures: Vec<_> = run
+        .messages
+        .iter()
+        .filter(|m| m.received.as_ref() != Ok(&m.plaintext))
+        .map(|m| (m.index, m.sent_at / HOUR, m.received.clone()))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{}: failed deliveries {failures:?}",
+        label(run)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. The compliant recipient's check
+// ---------------------------------------------------------------------------------------------
+
+/// Byte positions to corrupt in a field of `len` bytes: the tag, the epoch, the encapsulated
+/// key, the sealed material, the end (the checksum in weak-check mode).
+fn positions(len: usize) -> BTreeSet<usize> {
+    [0, 1, 4, 5, 36, 37, len / 2, len - 3, len - 2, len - 1]
+        .into_iter()
+        .filter(|&p| p < len)
+        .collect()
+}
+
+/// A compliant recipient refuses an envelope whose field is malformed, truncated, stripped,
+/// taken from another message, or (where the design puts none) present at all. Each attempt is
+/// on a fresh copy of the recipient's device as it was before the real delivery, and the genuine
+/// envelope is accepted on such a copy.
+pub(crate) fn rejects_malformed_fields(run: &Run) {
+    let design = run.design();
+    for m in run.sample() {
+        assert_eq!(
+            m.redeliver(design, &m.bytes),
+            Ok(m.plaintext.clone()),
+            "{}: genuine message {} on a copy of the recipient",
+            label(run),
+            m.index
+        );
+        let (field, wire) = m.parts();
+        let mut attempts: Vec<(String, Vec<u8>)> = Vec::new();
+        if run.carries_field(m) {
+            for position in positions(field.len()) {
+                let mut bad = field.to_vec();
+                bad[position] ^= 0x01;
+                attempts.push((format!("byte {position} flipped"), m.with_field(&bad)));
+            }
+            for len in [0, 1, 5, 37, field.len() - 2, field.len() - 1] {
+                attempts.push((
+                    format!("truncated to {len} bytes"),
+                    m.with_field(&field[..len]),
+                ));
+            }
+            let mut longer = field.to_vec();
+            longer.push(0);
+            attempts.push(("one byte too many".into(), m.with_field(&longer)));
+            if let Some(donor) = run
+                .messages
+                .iter()
+                .find(|d| run.carries_field(d) && d.field() != field)
+            {
+                attempts.push((
+                    format!("field of message {}", donor.index),
+                    m.with_field(donor.field()),
+                ));
+            }
+            attempts.push((
+                "field of another conversation".into(),
+                m.with_field(&run.foreign_field),
+            ));
+            // The length prefix one short: the field loses a byte, the protocol message gains it.
+            let mut shifted = m.bytes.clone();
+            shifted[..2].copy_from_slice(&(field.len() as u16 - 1).to_be_bytes());
+            attempts.push(("length prefix one short".into(), shifted));
+        } else {
+            assert!(field.is_empty());
+            attempts.push(("a random field".into(), m.with_field(&[0x5a; 85])));
+            attempts.push(("a one-byte field".into(), m.with_field(&[1])));
+            if let Some(donor) = run.messages.iter().find(|d| run.carries_field(d)) {
+                attempts.push((
+                    format!("field of message {}", donor.index),
+                    m.with_field(donor.field()),
+                ));
+            }
+            if !run.foreign_field.is_empty() {
+                attempts.push((
+                    "field of another conversation".into(),
+                    m.with_field(&run.foreign_field),
+                ));
+            }
+        }
+        let mut overlong = m.bytes.clone();
+        overlong[..2].copy_from_slice(&((field.len() + wire.len() + 1) as u16).to_be_bytes());
+        attempts.push(("length prefix past the end".into(), overlong));
+        attempts.push(("envelope of one byte".into(), m.bytes[..1].to_vec()));
+
+        for (what, bytes) in attempts {
+            let result = m.redeliver(design, &bytes);
+            assert!(
+                result.is_err(),
+                "{}: message {} accepted with {what}: {result:?}",
+                label(run),
+                m.index
+            );
+        }
+    }
+}
+
+/// After refusing a tampered envelope, the recipient is as it was: the genuine envelope is still
+/// accepted, and so is the next message of the same chain, as in `plain` (commit on
+/// authentication). The tampering is a flipped field byte where there is a field, a flipped tag
+/// byte elsewhere.
+pub(crate) fn rejected_field_leaves_state_unchanged(run: &Run) {
+    let design = run.design();
+    let mut broken = Vec::new();
+    for m in run.sample() {
+        let (field, _) = m.parts();
+        let tampered = if run.carries_field(m) {
+            let mut bad = field.to_vec();
+            bad[field.len() / 2] ^= 0x01;
+            m.with_field(&bad)
+        } else {
+            let mut bad = m.bytes.clone();
+            *bad.last_mut().unwrap() ^= 0x01;
+            bad
+        };
+        let mut device = m.before.clone();
+        assert!(device.receive(design, &tampered, m.delivered_at).is_err());
+        let genuine = device.clone().receive(design, &m.bytes, m.delivered_at);
+        if genuine.as_ref() != Ok(&m.plaintext) {
+            broken.push(format!(
+                "message {}: genuine copy then gives {genuine:?}",
+                m.index
+            ));
+        }
+        let position = run
+            .delivery_order
+            .iter()
+            .position(|&i| i == m.index)
+            .unwrap();
+        let next = run.delivery_order[position + 1..]
+            .iter()
+            .map(|&i| &run.messages[i])
+            .find(|n| n.sender == m.sender && n.chain == m.chain);
+        if let Some(next) = next {
+            let result = device.receive(design, &next.bytes, next.delivered_at);
+            if result.as_ref() != Ok(&next.plaintext) {
+                broken.push(format!(
+                    "message {}: next message {} of its chain then gives {result:?}",
+                    m.index, next.index
+                ));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}:\n{}", label(run), broken.join("\n"));
+}
+
+/// Forgeries per weak-check measurement.
+const FORGERIES: u64 = 8;
+/// Tries allowed against full verification (each costs an HPKE seal).
+const FULL_TRIES: u64 = 500;
+
+/// A rogue sender tries random fields against a compliant device until one passes. Checksum16:
+/// one passes after about 2^16 tries, the device delivers the message, and the field opens
+/// nothing for the authority. Full verification: none passes in [`FULL_TRIES`]. No escrow: no
+/// field is ever accepted.
+pub(crate) fn rogue_sender_forgery(run: &Run) {
+    let design = run.design();
+    let mut rng = ChaCha20Rng::seed_from_u64(0xF04C_E5E5);
+    let Some(policy) = &run.fixture.policy else {
+        let m = &run.messages[20];
+        let forged = checksum::forge(&mut rng, &[0x02; 85], FULL_TRIES, |field| {
+            m.redeliver(design, &m.with_field(field)).is_ok()
+        });
+        return assert!(forged.is_none(), "{}: a field was accepted", label(run));
+    };
+    // The rogue sender's oracle is a compliant device receiving one message: a first delivery of
+    // a chain that carries a field, where the recipient checks the field from scratch.
+    let candidates: Vec<&Message> = run
+        .delivery_order
+        .iter()
+        .map(|&i| &run.messages[i])
+        .filter(|m| m.first_delivered_of_chain && run.carries_field(m))
+        .collect();
+    let m = candidates
+        .iter()
+        .find(|m| m.index >= 20)
+        .or(candidates.first())
+        .unwrap();
+    let (field, wire) = m.parts();
+    let trace = m.before.trace(wire);
+    let mut oracle = |candidate: &[u8]| {
+        policy
+            .check_received(
+                &mut EscrowEndpoint::default(),
+                candidate,
+                wire,
+                &trace,
+                &m.associated_data,
+                m.delivered_at,
+            )
+            .is_ok()
+    };
+    assert!(oracle(field), "the oracle accepts the genuine field");
+    match run.fixture.verification() {
+        Verification::Full => {
+            // The rogue sender keeps the epoch right (it is public), so that every try reaches
+            // the recipient's recomputation of the field rather than failing on a deleted key.
+            let epoch = field[1..5].to_vec();
+            let forged = checksum::forge(&mut rng, field, FULL_TRIES, |candidate| {
+                let mut candidate = candidate.to_vec();
+                candidate[1..5].copy_from_slice(&epoch);
+                oracle(&candidate)
+            });
+            assert!(forged.is_none(), "{}: forged a field", label(run));
+        }
+        Verification::Checksum16 => {
+            let mut total = 0;
+            for _ in 0..FORGERIES {
+                let (forged, tries) = checksum::forge(&mut rng, field, 1 << 24, &mut oracle)
+                    .expect("a forgery within 2^24 tries");
+                total += tries;
+                let bytes = m.with_field(&forged);
+                assert_eq!(m.redeliver(design, &bytes), Ok(m.plaintext.clone()));
+                let mut opener = Opener::new(run.fixture.every_key(), Verification::Checksum16);
+                assert!(opener.open(&bytes, &m.associated_data).is_err());
+                assert_eq!(
+                    opener.open(&m.bytes, &m.associated_data),
+                    Ok(m.plaintext.clone())
+                );
+            }
+            let mean = total / FORGERIES;
+            assert!(
+                (1 << 14..=1 << 18).contains(&mean),
+                "mean tries per forgery {mean}, expected about 2^16"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Ghost
+// ---------------------------------------------------------------------------------------------
+
+/// When the provider adds the ghost device.
+const GHOST_ADDED_AT: SimTime = 20 * HOUR;
+
+/// Ghost: a hidden device added at [`GHOST_ADDED_AT`] reads, by decrypting the fan-out copies,
+/// every message of its target sent from then on and nothing before (nothing was fanned out, and
+/// the wire copies do not open for it); a ghost on a user outside the conversation receives
+/// nothing. Other designs fan nothing out, and a provider device cannot read the wire.
+pub(crate) fn ghost_reads_from_when_added(run: &Run) {
+    let mut rng = ChaCha20Rng::seed_from_u64(0x6405);
+    let mut outsider = GhostDevice::new(&mut rng);
+    for m in &run.messages {
+        let mut reader = outsider.reader();
+        assert!(
+            outsider.receive(&mut reader, m.wire()).is_err(),
+            "a provider device read message {} off the wire",
+            m.index
+        );
+    }
+    if !matches!(run.fixture.spec, DesignSpec::Ghost(_)) {
+        return;
+    }
+    for (target, expected) in [
+        (ALICE, run.indices(|m| m.sent_at >= GHOST_ADDED_AT)),
+        (BOB, run.indices(|m| m.sent_at >= GHOST_ADDED_AT)),
+        (CAROL, nothing()),
+    ] {
+        let mut ghost = GhostDevice::new(&mut rng);
+        let mut fanouts: BTreeMap<UserId, GhostFanout> = BTreeMap::new();
+        let mut readers: BTreeMap<UserId, GhostReader> = BTreeMap::new();
+        let (mut read, mut copies) = (nothing(), 0);
+        for m in &run.messages {
+            // The clients' rule: copy to every device of both parties, the ghost included once
+            // it exists.
+            if !(m.involves(target) && m.sent_at >= GHOST_ADDED_AT) {
+                continue;
+            }
+            let copy = fanouts
+                .entry(m.sender)
+                .or_default()
+                .send(&mut rng, &mut ghost, &m.plaintext)
+                .unwrap();
+            copies += 1;
+            let reader = readers.entry(m.sender).or_insert_with(|| ghost.reader());
+            if ghost.receive(reader, &copy).as_ref() == Ok(&m.plaintext) {
+                read.insert(m.index);
+            }
+        }
+        assert_eq!(copies, expected.len());
+        assert_eq!(read, expected, "ghost on user {target}");
+        // What came before the ghost was never copied to it, and the wire does not open for it.
+        for m in run.messages.iter().filter(|m| m.sent_at < GHOST_ADDED_AT) {
+            for reader in readers.values_mut() {
+                assert!(ghost.receive(reader, m.wire()).is_err());
+            }
+            assert!(ghost.receive(&mut ghost.reader(), m.wire()).is_err());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Backup
+// ---------------------------------------------------------------------------------------------
+
+/// A user's history as its client holds it at `at`: what it sent and what it received, in the
+/// order it happened, as (sent time, plaintext).
+fn history(run: &Run, user: UserId, at: SimTime) -> Vec<(SimTime, Vec<u8>)> {
+    let mut events: Vec<(SimTime, &Message)> = Vec::new();
+    for m in &run.messages {
+        if m.sender == user && m.sent_at < at {
+            events.push((m.sent_at, m));
+        }
+        if m.recipient == user && m.delivered_at < at && m.received.is_ok() {
+            events.push((m.delivered_at, m));
+        }
+    }
+    events.sort_by_key(|(time, _)| *time);
+    events
+        .into_iter()
+        .map(|(_, m)| (m.sent_at, m.plaintext.clone()))
+        .collect()
+}
+
+/// Backup: each client uploads its history every `interval_hours`; the provider's key opens every
+/// backup and recovers every message; another key, user or backup number opens none; a corrupted
+/// or truncated blob is an error, never a panic. Other designs upload nothing, and the provider's
+/// backup key opens nothing on the wire.
+pub(crate) fn backups(run: &Run) {
+    let provider = backup::BackupKey::new([0x42; 32]);
+    let wrong = backup::BackupKey::new([0x43; 32]);
+    let DesignSpec::Backup(spec) = &run.fixture.spec else {
+        for m in &run.messages {
+            for index in 0..3 {
+                assert!(backup::open(&provider, m.sender, index, &m.bytes).is_err());
+                assert!(backup::open(&provider, m.recipient, index, m.wire()).is_err());
+            }
+        }
+        return;
+    };
+    let interval = SimTime::from(spec.interval_hours) * HOUR;
+    assert_eq!(interval, DAY);
+    let count = run.end / interval + 1;
+    let mut blobs = Vec::new();
+    for user in [ALICE, BOB] {
+        for index in 1..=count {
+            let history = history(run, user, index * interval);
+            let blob = backup::seal(&provider, user, index, &history).unwrap();
+            blobs.push((user, index, history, blob));
+        }
+    }
+    let by_entry: BTreeMap<(SimTime, &[u8]), usize> = run
+        .messages
+        .iter()
+        .map(|m| ((m.sent_at, m.plaintext.as_slice()), m.index))
+        .collect();
+    let mut recovered = nothing();
+    for (user, index, history, blob) in &blobs {
+        let entries = backup::open(&provider, *user, *index, blob).unwrap();
+        assert_eq!(&entries, history, "backup {index} of user {user}");
+        for (time, plaintext) in &entries {
+            recovered.insert(by_entry[&(*time, plaintext.as_slice())]);
+        }
+        assert!(backup::open(&wrong, *user, *index, blob).is_err());
+        assert!(backup::open(&provider, peer_of(*user), *index, blob).is_err());
+        assert!(backup::open(&provider, *user, index + 1, blob).is_err());
+    }
+    assert_eq!(
+        recovered,
+        run.indices(|_| true),
+        "messages recovered from the backups"
+    );
+
+    // Corruption: every byte flipped two ways, every truncation, an extra byte.
+    let (user, index, _, blob) = &blobs[0];
+    let open = |bytes: &[u8]| {
+        catch_unwind(AssertUnwindSafe(|| {
+            backup::open(&provider, *user, *index, bytes)
+        }))
+        .unwrap_or_else(|_| panic!("backup::open panicked on {} bytes", bytes.len()))
+    };
+    for position in 0..blob.len() {
+        for mask in [0x01, 0x80] {
+            let mut bad = blob.clone();
+            bad[position] ^= mask;
+            assert!(open(&bad).is_err(), "byte {position} ^ {mask:#x} accepted");
+        }
+    }
+    for len in 0..blob.len() {
+        assert!(open(&blob[..len]).is_err(), "truncated to {len} accepted");
+    }
+    let mut longer = blob.clone();
+    longer.push(0);
+    assert!(open(&longer).is_err());
+}
+
+fn peer_of(user: UserId) -> UserId {
+    if user == ALICE { BOB } else { ALICE }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The script itself
+// ---------------------------------------------------------------------------------------------
+
+/// The chain model agrees with the wire: messages share a header ratchet key exactly when the
+/// model puts them on one chain, and the header index is the model's index.
+pub(crate) fn model_matches_the_wire(run: &Run) {
+    let mut by_key: BTreeMap<[u8; 32], BTreeSet<usize>> = BTreeMap::new();
+    let mut by_chain: BTreeMap<(UserId, u32), BTreeSet<usize>> = BTreeMap::new();
+    for m in &run.messages {
+        let wire = WireMessage::try_from(m.wire()).unwrap();
+        let header = wire.message().header;
+        assert_eq!(header.index, m.chain_index, "index of message {}", m.index);
+        by_key
+            .entry(header.ratchet_key.to_bytes())
+            .or_default()
+            .insert(m.index);
+        by_chain
+            .entry((m.sender, m.chain))
+            .or_default()
+            .insert(m.index);
+        assert_eq!(
+            matches!(wire, WireMessage::PreKey(_)),
+            m.sender == ALICE && m.chain == 0,
+            "message {}: initial messages are exactly Alice's first chain",
+            m.index
+        );
+    }
+    let by_key: BTreeSet<_> = by_key.into_values().collect();
+    let by_chain: BTreeSet<_> = by_chain.into_values().collect();
+    assert_eq!(by_key, by_chain);
+}

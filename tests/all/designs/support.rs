@@ -1,0 +1,700 @@
+//! The conformance fixtures: every design under test, a scripted two-user conversation run
+//! through it, and the provider's wiretap of that conversation.
+//!
+//! The script ([`plan`]) is fixed: 24 rounds over two simulated days, Alice and Bob taking turns
+//! (so the Double Ratchet takes a DH step almost every round), with a few out-of-order
+//! deliveries: Bob accepts the session from Alice's *second* message, some messages arrive after
+//! a later one of the same chain, and some arrive after the recipient has moved on to a newer
+//! chain of the same sender. Every design runs the same script with the same conversation seed,
+//! so the protocol messages inside the envelopes are byte-for-byte those of `plain`.
+//!
+//! What each design should reveal is computed here from the script alone ([`Model`]): which
+//! sending chain each message is on, when that chain started, which epoch that was. Nothing is
+//! read back from the envelopes to decide what ought to open.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use doormat::{
+    design::{
+        DAY, Design, DesignError, DesignSpec, Endpoint, HOUR, SimTime, UserId,
+        backup::BackupSpec,
+        envelope,
+        escrow::{
+            AuthorityKeys, EscrowPolicy, EscrowSpec, Granularity, KeyRing, Opener, Scope,
+            Verification, warrant::Captured,
+        },
+        ghost::GhostSpec,
+    },
+    protocol::{Account, KeyTrace, Session, x3dh::AD_LEN},
+};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+/// The initiator of the scripted conversation.
+pub(crate) const ALICE: UserId = 1;
+/// The responder.
+pub(crate) const BOB: UserId = 2;
+/// A user who takes no part in the conversation.
+pub(crate) const CAROL: UserId = 3;
+
+/// Seconds in a simulated minute.
+pub(crate) const MINUTE: SimTime = 60;
+/// Epoch length of the epoch scope.
+pub(crate) const EPOCH_HOURS: u32 = 6;
+/// Retention of an epoch key after its epoch ends.
+pub(crate) const RETENTION_HOURS: u32 = 12;
+/// [`EPOCH_HOURS`] in seconds.
+pub(crate) const EPOCH: SimTime = EPOCH_HOURS as SimTime * HOUR;
+/// [`RETENTION_HOURS`] in seconds.
+pub(crate) const RETENTION: SimTime = RETENTION_HOURS as SimTime * HOUR;
+/// How long the authority generates keys for: longer than any script.
+pub(crate) const HORIZON: SimTime = 4 * DAY;
+/// The weak-check family key every compliant client holds.
+pub(crate) const FAMILY_KEY: [u8; 32] = [0x4c; 32];
+/// Split threshold k.
+pub(crate) const THRESHOLD: u8 = 3;
+/// The n trustees of the split scope.
+pub(crate) const TRUSTEES: [&str; 5] = ["judge", "prefect", "CNCTR", "ombudsman", "auditor"];
+
+/// Seed of the conversation (accounts, ratchet keys): the same for every design.
+const CONVERSATION_SEED: u64 = 0xD00D_0001;
+/// Seed of the authority's keys.
+const AUTHORITY_SEED: u64 = 0xD00D_0002;
+/// Seed of the second, one-message conversation that donates a foreign escrow field.
+const DONOR_SEED: u64 = 0xD00D_0003;
+
+/// Messages per round; Alice sends the even rounds, Bob the odd ones.
+const BURSTS: [u64; 24] = [
+    3, 2, 3, 2, 1, 4, 2, 3, 3, 3, 1, 3, 2, 4, 2, 1, 3, 2, 2, 5, 2, 2, 3, 2,
+];
+/// Spacing of the messages of a round.
+const SPACING: SimTime = 10 * MINUTE;
+
+// ---------------------------------------------------------------------------------------------
+// Designs
+// ---------------------------------------------------------------------------------------------
+
+/// End-to-end encryption, no exceptional access.
+pub(crate) fn plain() -> DesignSpec {
+    DesignSpec::Plain
+}
+
+/// Escrow with full recipient verification.
+pub(crate) fn escrow(scope: Scope, granularity: Granularity) -> DesignSpec {
+    DesignSpec::Escrow(EscrowSpec {
+        scope,
+        granularity,
+        verification: Verification::Full,
+    })
+}
+
+/// Escrow checked only by the Clipper-style 16-bit checksum.
+pub(crate) fn escrow_checksum16(scope: Scope, granularity: Granularity) -> DesignSpec {
+    DesignSpec::Escrow(EscrowSpec {
+        scope,
+        granularity,
+        verification: Verification::Checksum16,
+    })
+}
+
+/// One authority key for all time.
+pub(crate) fn global() -> Scope {
+    Scope::Global
+}
+
+/// A key per [`EPOCH_HOURS`] epoch, kept [`RETENTION_HOURS`] after it ends.
+pub(crate) fn epoch() -> Scope {
+    Scope::Epoch {
+        length_hours: EPOCH_HOURS,
+        retention_hours: RETENTION_HOURS,
+    }
+}
+
+/// One key split [`THRESHOLD`]-of-5 among [`TRUSTEES`].
+pub(crate) fn split() -> Scope {
+    Scope::Split {
+        threshold: THRESHOLD,
+        trustees: TRUSTEES.iter().map(|name| name.to_string()).collect(),
+    }
+}
+
+/// The ghost-user design.
+pub(crate) fn ghost() -> DesignSpec {
+    DesignSpec::Ghost(GhostSpec {
+        notice_probability_per_day: 0.01,
+    })
+}
+
+/// Daily provider-key backups.
+pub(crate) fn backup() -> DesignSpec {
+    DesignSpec::Backup(BackupSpec { interval_hours: 24 })
+}
+
+/// A design as built for a run: the client behaviour, and the authority's keys if it has any.
+pub(crate) struct Fixture {
+    pub(crate) spec: DesignSpec,
+    pub(crate) design: Design,
+    /// The escrow policy every compliant client runs (escrow designs only).
+    pub(crate) policy: Option<EscrowPolicy>,
+    /// Every private key the authority creates (escrow designs only).
+    pub(crate) keys: Option<AuthorityKeys>,
+}
+
+impl Fixture {
+    pub(crate) fn new(spec: DesignSpec) -> Self {
+        match &spec {
+            DesignSpec::Escrow(escrow) => {
+                let mut rng = ChaCha20Rng::seed_from_u64(AUTHORITY_SEED);
+                let (keys, directory) = AuthorityKeys::generate(escrow, HORIZON, &mut rng).unwrap();
+                let policy = EscrowPolicy::new(
+                    escrow.granularity,
+                    escrow.verification,
+                    directory,
+                    FAMILY_KEY,
+                );
+                Self {
+                    design: Design::with_escrow(spec.clone(), policy.clone()),
+                    spec,
+                    policy: Some(policy),
+                    keys: Some(keys),
+                }
+            }
+            _ => Self {
+                design: Design::without_escrow(spec.clone()),
+                spec,
+                policy: None,
+                keys: None,
+            },
+        }
+    }
+
+    pub(crate) fn escrow(&self) -> Option<&EscrowSpec> {
+        match &self.spec {
+            DesignSpec::Escrow(escrow) => Some(escrow),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn granularity(&self) -> Option<Granularity> {
+        self.escrow().map(|spec| spec.granularity)
+    }
+
+    pub(crate) fn verification(&self) -> Verification {
+        self.escrow()
+            .map_or(Verification::Full, |spec| spec.verification)
+    }
+
+    pub(crate) fn is_epoch_scope(&self) -> bool {
+        matches!(self.escrow().map(|s| &s.scope), Some(Scope::Epoch { .. }))
+    }
+
+    pub(crate) fn is_split_scope(&self) -> bool {
+        matches!(self.escrow().map(|s| &s.scope), Some(Scope::Split { .. }))
+    }
+
+    /// The authority's keys; panics for designs without escrow.
+    pub(crate) fn keys(&self) -> &AuthorityKeys {
+        self.keys.as_ref().expect("an escrow design")
+    }
+
+    /// Everything the authority ever holds: every epoch key, or the global key, or all shares.
+    /// Empty for designs without escrow: there is no key to hold.
+    pub(crate) fn every_key(&self) -> KeyRing {
+        match &self.keys {
+            None => KeyRing::default(),
+            Some(keys) if self.is_epoch_scope() => keys.epochs(0..keys.epoch_count()),
+            Some(keys) => keys.held_at(0),
+        }
+    }
+
+    /// The keys the authority holds at `t`; empty for designs without escrow.
+    pub(crate) fn held_at(&self, t: SimTime) -> KeyRing {
+        self.keys
+            .as_ref()
+            .map_or_else(KeyRing::default, |keys| keys.held_at(t))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The script
+// ---------------------------------------------------------------------------------------------
+
+/// One scripted message: who sends it, when, and when it reaches the other user.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Planned {
+    pub(crate) sender: UserId,
+    pub(crate) sent_at: SimTime,
+    pub(crate) delivered_at: SimTime,
+}
+
+/// When round `r` starts: every two hours, shifted so that every third round straddles an epoch
+/// boundary (its burst starts at 20 minutes before a multiple of six hours).
+fn round_start(r: usize) -> SimTime {
+    let shift = [15, 35, 100][r % 3];
+    r as SimTime * 2 * HOUR + shift * MINUTE
+}
+
+/// The conversation, in send order.
+pub(crate) fn plan() -> Vec<Planned> {
+    let mut out = Vec::new();
+    for (r, &burst) in BURSTS.iter().enumerate() {
+        let sender = if r % 2 == 0 { ALICE } else { BOB };
+        let start = round_start(r);
+        let after_burst = start + (burst - 1) * SPACING + 3 * MINUTE;
+        for k in 0..burst {
+            let sent_at = start + k * SPACING;
+            let delivered_at = if r == 0 && k == 0 {
+                // Bob first sees Alice's second initial message, and accepts the session from it.
+                after_burst
+            } else if r % 6 == 3 && k == 0 {
+                // Arrives two rounds late: the recipient has moved on to a newer chain of the
+                // sender, so this opens with a key kept from the old chain.
+                round_start(r + 2) + 47 * MINUTE
+            } else if r % 4 == 1 && k == 1 && burst >= 3 {
+                // Overtaken by the rest of its chain.
+                after_burst
+            } else {
+                sent_at + MINUTE
+            };
+            out.push(Planned {
+                sender,
+                sent_at,
+                delivered_at,
+            });
+        }
+    }
+    out
+}
+
+/// A monologue: Alice writes every two hours for 26 hours before Bob first replies, so her first
+/// chain outlives an epoch key's retention; then one exchange each way.
+pub(crate) fn monologue_plan() -> Vec<Planned> {
+    let mut out: Vec<Planned> = (0..14)
+        .map(|k| Planned {
+            sender: ALICE,
+            sent_at: k * 2 * HOUR,
+            delivered_at: k * 2 * HOUR + MINUTE,
+        })
+        .collect();
+    for (sender, at) in [(BOB, 27 * HOUR), (ALICE, 28 * HOUR)] {
+        out.push(Planned {
+            sender,
+            sent_at: at,
+            delivered_at: at + MINUTE,
+        });
+    }
+    out
+}
+
+/// The other user of the conversation.
+pub(crate) fn peer(user: UserId) -> UserId {
+    if user == ALICE { BOB } else { ALICE }
+}
+
+/// The true plaintext of message `index`.
+pub(crate) fn plaintext(index: usize, planned: &Planned) -> Vec<u8> {
+    format!(
+        "#{index} from {} to {} at {}:{:02}",
+        planned.sender,
+        peer(planned.sender),
+        planned.sent_at / HOUR,
+        planned.sent_at % HOUR / MINUTE
+    )
+    .into_bytes()
+}
+
+/// Which sending chain each message is on, worked out from the script alone with the Double
+/// Ratchet's rule (spec §3.5, with lazy ratchet keys): a user starts a new sending chain on its
+/// first send after it has received a message on a chain of the peer newer than any seen before.
+/// Alice's chain 0 exists from the handshake; Bob has none until his first send.
+#[derive(Default)]
+pub(crate) struct Model {
+    users: BTreeMap<UserId, ModelUser>,
+}
+
+#[derive(Default)]
+struct ModelUser {
+    chain: Option<u32>,
+    next_chain: u32,
+    next_index: u32,
+    started_at: SimTime,
+    step_pending: bool,
+    newest_peer_chain: Option<u32>,
+}
+
+impl Model {
+    /// (chain id, index in the chain, when the chain's first message was sent) of a send.
+    pub(crate) fn send(&mut self, user: UserId, now: SimTime) -> (u32, u32, SimTime) {
+        let state = self.users.entry(user).or_default();
+        if state.chain.is_none() || state.step_pending {
+            state.chain = Some(state.next_chain);
+            state.next_chain += 1;
+            state.next_index = 0;
+            state.step_pending = false;
+        }
+        if state.next_index == 0 {
+            state.started_at = now;
+        }
+        let index = state.next_index;
+        state.next_index += 1;
+        (state.chain.unwrap_or(0), index, state.started_at)
+    }
+
+    /// `user` receives a message of the peer's chain `chain`.
+    pub(crate) fn receive(&mut self, user: UserId, chain: u32) {
+        let state = self.users.entry(user).or_default();
+        if state.newest_peer_chain.is_none_or(|newest| chain > newest) {
+            state.newest_peer_chain = Some(chain);
+            state.step_pending = true;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running it
+// ---------------------------------------------------------------------------------------------
+
+/// One user's device: account, session with the peer (once there is one), design endpoint.
+#[derive(Clone)]
+pub(crate) struct Device {
+    pub(crate) account: Account,
+    pub(crate) session: Option<Session>,
+    pub(crate) endpoint: Endpoint,
+}
+
+impl Device {
+    /// Receives `bytes` as a compliant client does: accepts the session if it has none yet.
+    pub(crate) fn receive(
+        &mut self,
+        design: &Design,
+        bytes: &[u8],
+        now: SimTime,
+    ) -> Result<Vec<u8>, DesignError> {
+        match &mut self.session {
+            Some(session) => design.receive(&mut self.endpoint, session, bytes, now),
+            None => {
+                let (session, plaintext) =
+                    design.accept(&mut self.endpoint, &mut self.account, bytes, now)?;
+                self.session = Some(session);
+                Ok(plaintext)
+            }
+        }
+    }
+
+    /// The keys the protocol used for the protocol message `wire`, as the recipient's device
+    /// sees them when it decrypts (on a copy of its state).
+    pub(crate) fn trace(&self, wire: &[u8]) -> KeyTrace {
+        match &self.session {
+            Some(session) => session.clone().decrypt_traced(wire).unwrap().1,
+            None => self.account.clone().accept_traced(wire).unwrap().2,
+        }
+    }
+}
+
+/// One message as the provider's wiretap records it, with what the script knows about it.
+pub(crate) struct Message {
+    pub(crate) index: usize,
+    pub(crate) sender: UserId,
+    pub(crate) recipient: UserId,
+    pub(crate) sent_at: SimTime,
+    pub(crate) delivered_at: SimTime,
+    /// The envelope on the wire.
+    pub(crate) bytes: Vec<u8>,
+    /// The session's `IK_A ‖ IK_B`.
+    pub(crate) associated_data: [u8; AD_LEN],
+    /// What the sender typed.
+    pub(crate) plaintext: Vec<u8>,
+    /// The sender's chain, per [`Model`].
+    pub(crate) chain: u32,
+    /// Index in that chain, per [`Model`].
+    pub(crate) chain_index: u32,
+    /// When that chain's first message was sent, per [`Model`].
+    pub(crate) chain_started_at: SimTime,
+    /// Whether it is the first message of its chain to reach the recipient.
+    pub(crate) first_delivered_of_chain: bool,
+    /// The recipient's device just before this delivery.
+    pub(crate) before: Device,
+    /// What the recipient's client returned.
+    pub(crate) received: Result<Vec<u8>, DesignError>,
+}
+
+impl Message {
+    /// The wiretap record the warrant API takes.
+    pub(crate) fn captured(&self) -> Captured<'_> {
+        Captured {
+            sender: self.sender,
+            recipient: self.recipient,
+            sent_at: self.sent_at,
+            bytes: &self.bytes,
+            associated_data: &self.associated_data,
+        }
+    }
+
+    /// (design field, protocol message).
+    pub(crate) fn parts(&self) -> (&[u8], &[u8]) {
+        envelope::open(&self.bytes).unwrap()
+    }
+
+    /// The field of the envelope.
+    pub(crate) fn field(&self) -> &[u8] {
+        self.parts().0
+    }
+
+    /// The protocol message of the envelope.
+    pub(crate) fn wire(&self) -> &[u8] {
+        self.parts().1
+    }
+
+    /// The envelope with `field` in place of its own.
+    pub(crate) fn with_field(&self, field: &[u8]) -> Vec<u8> {
+        envelope::seal(field, self.wire()).unwrap()
+    }
+
+    /// Delivers `bytes` in place of this message to a copy of the recipient's device as it was
+    /// just before the real delivery.
+    pub(crate) fn redeliver(&self, design: &Design, bytes: &[u8]) -> Result<Vec<u8>, DesignError> {
+        self.before
+            .clone()
+            .receive(design, bytes, self.delivered_at)
+    }
+
+    pub(crate) fn involves(&self, user: UserId) -> bool {
+        self.sender == user || self.recipient == user
+    }
+}
+
+/// The whole conversation through one design.
+pub(crate) struct Run {
+    pub(crate) fixture: Fixture,
+    /// Every message, in send order (`messages[i].index == i`).
+    pub(crate) messages: Vec<Message>,
+    /// Message indices in delivery order.
+    pub(crate) delivery_order: Vec<usize>,
+    /// When the last event happened.
+    pub(crate) end: SimTime,
+    /// The escrow field of a message of another conversation (empty without escrow).
+    pub(crate) foreign_field: Vec<u8>,
+}
+
+enum Event {
+    Send(usize),
+    Deliver(usize),
+}
+
+impl Run {
+    /// The main script ([`plan`]) through the design `spec`.
+    pub(crate) fn new(spec: DesignSpec) -> Self {
+        Self::scripted(spec, &plan())
+    }
+
+    /// `script` through the design `spec`.
+    pub(crate) fn scripted(spec: DesignSpec, script: &[Planned]) -> Self {
+        let fixture = Fixture::new(spec);
+        let design = &fixture.design;
+
+        let mut rng = ChaCha20Rng::seed_from_u64(CONVERSATION_SEED);
+        let alice = Account::new(&mut rng);
+        let mut bob = Account::new(&mut rng);
+        bob.generate_one_time_prekeys(&mut rng, 1);
+        let bundle = bob.prekey_bundle();
+        let alice_session = alice.initiate(&mut rng, &bundle).unwrap();
+        let associated_data = *alice_session.associated_data();
+        let mut devices = BTreeMap::from([
+            (
+                ALICE,
+                Device {
+                    account: alice,
+                    session: Some(alice_session),
+                    endpoint: Endpoint::default(),
+                },
+            ),
+            (
+                BOB,
+                Device {
+                    account: bob,
+                    session: None,
+                    endpoint: Endpoint::default(),
+                },
+            ),
+        ]);
+
+        let mut events: Vec<(SimTime, Event)> = Vec::new();
+        for (i, planned) in script.iter().enumerate() {
+            assert!(planned.delivered_at > planned.sent_at);
+            events.push((planned.sent_at, Event::Send(i)));
+            events.push((planned.delivered_at, Event::Deliver(i)));
+        }
+        events.sort_by_key(|(time, _)| *time);
+        for pair in events.windows(2) {
+            assert_ne!(pair[0].0, pair[1].0, "two events at one time");
+        }
+
+        let mut model = Model::default();
+        let mut messages: Vec<Option<Message>> = script.iter().map(|_| None).collect();
+        let mut delivery_order = Vec::new();
+        let mut chains_seen = BTreeSet::new();
+        for (now, event) in &events {
+            match *event {
+                Event::Send(i) => {
+                    let planned = script[i];
+                    let plaintext = plaintext(i, &planned);
+                    let (chain, chain_index, chain_started_at) = model.send(planned.sender, *now);
+                    let device = devices.get_mut(&planned.sender).unwrap();
+                    let session = device
+                        .session
+                        .as_mut()
+                        .expect("the script sends only once the sender has a session");
+                    let bytes = design
+                        .send(&mut device.endpoint, session, &mut rng, &plaintext, *now)
+                        .unwrap();
+                    messages[i] = Some(Message {
+                        index: i,
+                        sender: planned.sender,
+                        recipient: peer(planned.sender),
+                        sent_at: planned.sent_at,
+                        delivered_at: planned.delivered_at,
+                        bytes,
+                        associated_data,
+                        plaintext,
+                        chain,
+                        chain_index,
+                        chain_started_at,
+                        first_delivered_of_chain: false,
+                        // Filled in on delivery.
+                        before: devices[&peer(planned.sender)].clone(),
+                        received: Err(DesignError::NoKey("not delivered")),
+                    });
+                }
+                Event::Deliver(i) => {
+                    let message = messages[i].as_mut().expect("sent before delivered");
+                    let device = devices.get_mut(&message.recipient).unwrap();
+                    message.before = device.clone();
+                    message.received = device.receive(design, &message.bytes, *now);
+                    message.first_delivered_of_chain =
+                        chains_seen.insert((message.sender, message.chain));
+                    model.receive(message.recipient, message.chain);
+                    delivery_order.push(i);
+                }
+            }
+        }
+        let messages: Vec<Message> = messages.into_iter().map(Option::unwrap).collect();
+        let end = events.last().map_or(0, |(time, _)| *time);
+        let foreign_field = foreign_field(design);
+        Self {
+            fixture,
+            messages,
+            delivery_order,
+            end,
+            foreign_field,
+        }
+    }
+
+    pub(crate) fn design(&self) -> &Design {
+        &self.fixture.design
+    }
+
+    /// Whether the design's escrow covers `message` at all, from the script: every message at
+    /// `message` and `chain` granularity; at `session` granularity only the initiator's first
+    /// chain (sent before any reply reached her); nothing without escrow.
+    pub(crate) fn escrowed(&self, message: &Message) -> bool {
+        match self.fixture.granularity() {
+            None => false,
+            Some(Granularity::Message | Granularity::Chain) => true,
+            Some(Granularity::Session) => message.sender == ALICE && message.chain == 0,
+        }
+    }
+
+    /// Whether the envelope of `message` carries a design field, by the same rule.
+    pub(crate) fn carries_field(&self, message: &Message) -> bool {
+        self.escrowed(message)
+    }
+
+    /// When the escrowed material covering `message` was sealed: at its own send for `message`
+    /// granularity, at its chain's first send for `chain` and `session`.
+    pub(crate) fn sealed_at(&self, message: &Message) -> SimTime {
+        match self.fixture.granularity() {
+            Some(Granularity::Message) => message.sent_at,
+            _ => message.chain_started_at,
+        }
+    }
+
+    /// The authority-key epoch that covers `message`: by seal time in the epoch scope, 0 else.
+    pub(crate) fn epoch_of(&self, message: &Message) -> u32 {
+        if self.fixture.is_epoch_scope() {
+            u32::try_from(self.sealed_at(message) / EPOCH).unwrap()
+        } else {
+            0
+        }
+    }
+
+    /// Indices of the messages matching `keep`.
+    pub(crate) fn indices(&self, keep: impl Fn(&Message) -> bool) -> BTreeSet<usize> {
+        self.messages
+            .iter()
+            .filter(|m| keep(m))
+            .map(|m| m.index)
+            .collect()
+    }
+
+    /// Indices of the messages the escrow covers.
+    pub(crate) fn escrowed_set(&self) -> BTreeSet<usize> {
+        self.indices(|m| self.escrowed(m))
+    }
+
+    /// Opens every captured message, in capture order, with one opener holding `ring`, and
+    /// returns the indices that opened to their true plaintext. An opening that "succeeds" with
+    /// a wrong plaintext fails the test.
+    pub(crate) fn opened_with(&self, ring: KeyRing) -> BTreeSet<usize> {
+        let mut opener = Opener::new(ring, self.fixture.verification());
+        let mut opened = BTreeSet::new();
+        for message in &self.messages {
+            if let Ok(plaintext) = opener.open(&message.bytes, &message.associated_data) {
+                assert_eq!(
+                    plaintext, message.plaintext,
+                    "message {} opened to a wrong plaintext",
+                    message.index
+                );
+                opened.insert(message.index);
+            }
+        }
+        opened
+    }
+
+    /// Some messages in delivery order, for the per-message checks (each costs HPKE): the three
+    /// initial messages, the first delivery of every other chain (where a recipient checks a
+    /// chain field from scratch), and every tenth message from the fifth.
+    pub(crate) fn sample(&self) -> Vec<&Message> {
+        self.delivery_order
+            .iter()
+            .map(|&i| &self.messages[i])
+            .filter(|m| {
+                m.index < 3 || (m.first_delivered_of_chain && m.chain % 2 == 0) || m.index % 10 == 5
+            })
+            .collect()
+    }
+}
+
+/// The escrow field of the first message of a second conversation (other accounts, same
+/// design and authority keys); empty for designs without escrow.
+fn foreign_field(design: &Design) -> Vec<u8> {
+    let mut rng = ChaCha20Rng::seed_from_u64(DONOR_SEED);
+    let carol = Account::new(&mut rng);
+    let mut dave = Account::new(&mut rng);
+    let bundle = dave.prekey_bundle();
+    let mut session = carol.initiate(&mut rng, &bundle).unwrap();
+    let bytes = design
+        .send(
+            &mut Endpoint::default(),
+            &mut session,
+            &mut rng,
+            b"another conversation",
+            HOUR,
+        )
+        .unwrap();
+    envelope::open(&bytes).unwrap().0.to_vec()
+}
+
+/// A set as a short string for assertion messages.
+pub(crate) fn show(set: &BTreeSet<usize>) -> String {
+    format!("{set:?}")
+}
