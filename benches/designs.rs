@@ -1,2 +1,473 @@
-//! Placeholder: design overhead benchmarks.
-fn main() {}
+//! What each exceptional-access design costs a client per message, side by side with `plain` in
+//! the same criterion groups, and what it costs the key holder to open one captured message.
+//!
+//! # Designs
+//!
+//! `plain`; escrow with a global key at `message`, `chain` and `session` granularity; escrow with
+//! a 24-hour epoch key at `message` and `chain` granularity; escrow with a 3-of-5 split key at
+//! `message` granularity; escrow with a global key at `message` granularity checked only by the
+//! Clipper-style 16-bit checksum (`checksum16`); and `ghost`, whose cost per message to a target
+//! is the ordinary message plus the sender's copy to the hidden device and the ghost's decryption
+//! of it. Ids are the designs' [`DesignSpec::label`]s.
+//!
+//! # Groups
+//!
+//! Every client-side bench times [`Design::send`] then [`Design::receive`] of one 100-byte
+//! message, Alice to Bob, escrow field built and checked as a compliant client does.
+//!
+//! - `designs_burst`: on existing chains (Alice has sent before and Bob has not replied since), so
+//!   no DH ratchet step. `message` granularity seals a field with HPKE on send and recomputes it
+//!   on receive (full verification); `chain` granularity repeats the chain's cached field and the
+//!   receiver compares bytes, so it should cost about what `plain` does; `session` granularity
+//!   attaches nothing after the initial messages.
+//! - `designs_pingpong`: right after Bob's message reached Alice, so both sides take a DH ratchet
+//!   step. A new chain starts, so `chain` granularity now pays HPKE on both sides too.
+//! - `designs_initial`: the first message of a session (the X3DH prekey message; Alice's
+//!   `initiate` is done in the setup, Bob's `accept` is timed). This is the only message on which
+//!   `session` granularity pays HPKE. Ghost is left out: its fan-out session is made once per
+//!   sender, not per conversation.
+//! - `designs_open`: the key holder's [`Opener::open`] of one captured message, per escrow
+//!   design: HPKE open of the field, then AES-GCM open of the message (`chain` also runs KDF_CK
+//!   from index 0 to the message's index, here 5; `session` opens the initial message; the split
+//!   key is rebuilt from 3 shares on every open, as the opener does).
+//!
+//! # Validity
+//!
+//! Every timed operation is one a real client could perform. Sessions and design endpoints are
+//! cloned from a prepared state in the untimed setup of [`criterion::Bencher::iter_batched`], so
+//! no iteration replays consumed state, and a receive that rejected the escrow field would stop
+//! the bench. The ghost device is not `Clone`: its fan-out session streams instead, each copy a
+//! new in-order message on a chain that never takes a DH step (the ghost never replies), which is
+//! exactly what a real ghost session sees in either workload. Before registering a bench, each
+//! design is checked once end to end, and the opener once against the plaintext.
+//!
+//! # Wire bytes
+//!
+//! Criterion does not report sizes, so after the benches `main` prints (to stderr) the bytes each
+//! design adds to a message: envelope length minus plaintext length in each workload, and for
+//! `ghost` the whole fan-out copy on top.
+
+#![allow(
+    clippy::expect_used,
+    reason = "a bench must stop rather than time an error path if an operation fails"
+)]
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
+use doormat::{
+    design::{
+        DAY, Design, DesignSpec, Endpoint, HOUR, SimTime,
+        escrow::{
+            AuthorityKeys, EscrowPolicy, EscrowSpec, Granularity, KeyRing, Opener, Scope,
+            Verification,
+        },
+        ghost::{GhostDevice, GhostFanout, GhostReader, GhostSpec},
+    },
+    protocol::{Account, Session},
+};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+/// Plaintext length of every message here: a short chat message.
+const MESSAGE_LEN: usize = 100;
+/// The plaintext of every timed message.
+const PLAINTEXT: [u8; MESSAGE_LEN] = [0x42; MESSAGE_LEN];
+/// Simulated time of every message: mid-way through the first 24-hour epoch.
+const NOW: SimTime = 12 * HOUR;
+/// Simulated run length the authority generates keys for.
+const HORIZON: SimTime = 10 * DAY;
+/// The weak-check family key every client holds.
+const FAMILY_KEY: [u8; 32] = [7; 32];
+/// Rounds of ping-pong (a DH ratchet step in each direction) before a bench starts.
+const WARM_UP_ROUNDS: usize = 8;
+/// Messages Alice sends on her current chain, after the ping-pong rounds, before a bench starts.
+const WARM_UP_BURST: usize = 4;
+
+/// A deterministic RNG, so every run benchmarks the same keys.
+fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+/// One design under test, with what the key holder needs to open its messages.
+struct Case {
+    label: String,
+    design: Design,
+    /// The key holder's ring and the verification mode, for escrow designs.
+    opener: Option<(KeyRing, Verification)>,
+    /// Whether every message is also fanned out to a ghost device.
+    ghost: bool,
+}
+
+impl Case {
+    fn without_escrow(spec: DesignSpec) -> Self {
+        Self {
+            label: spec.label(),
+            ghost: matches!(spec, DesignSpec::Ghost(_)),
+            design: Design::without_escrow(spec),
+            opener: None,
+        }
+    }
+
+    /// An escrow design; the key holder keeps the keys held at [`NOW`], or 3 shares if split.
+    fn escrow(
+        rng: &mut ChaCha20Rng,
+        scope: Scope,
+        granularity: Granularity,
+        verification: Verification,
+    ) -> Self {
+        let spec = EscrowSpec {
+            scope,
+            granularity,
+            verification,
+        };
+        let (keys, directory) =
+            AuthorityKeys::generate(&spec, HORIZON, rng).expect("valid escrow parameters");
+        let ring = match spec.scope {
+            Scope::Split { threshold, .. } => keys.shares(0..usize::from(threshold)),
+            _ => keys.held_at(NOW),
+        };
+        let policy = EscrowPolicy::new(granularity, verification, directory, FAMILY_KEY);
+        let spec = DesignSpec::Escrow(spec);
+        Self {
+            label: spec.label(),
+            design: Design::with_escrow(spec, policy),
+            opener: Some((ring, verification)),
+            ghost: false,
+        }
+    }
+}
+
+/// Every design compared, `plain` first.
+fn cases() -> Vec<Case> {
+    let mut rng = rng(1);
+    let epoch = || Scope::Epoch {
+        length_hours: 24,
+        retention_hours: 24,
+    };
+    let split = Scope::Split {
+        threshold: 3,
+        trustees: ["judge", "prefect", "minister", "auditor", "ombudsman"]
+            .map(String::from)
+            .to_vec(),
+    };
+    let full = Verification::Full;
+    vec![
+        Case::without_escrow(DesignSpec::Plain),
+        Case::escrow(&mut rng, Scope::Global, Granularity::Message, full),
+        Case::escrow(&mut rng, Scope::Global, Granularity::Chain, full),
+        Case::escrow(&mut rng, Scope::Global, Granularity::Session, full),
+        Case::escrow(&mut rng, epoch(), Granularity::Message, full),
+        Case::escrow(&mut rng, epoch(), Granularity::Chain, full),
+        Case::escrow(&mut rng, split, Granularity::Message, full),
+        Case::escrow(
+            &mut rng,
+            Scope::Global,
+            Granularity::Message,
+            Verification::Checksum16,
+        ),
+        Case::without_escrow(DesignSpec::Ghost(GhostSpec {
+            notice_probability_per_day: 0.01,
+        })),
+    ]
+}
+
+/// Both sides of a conversation through a design: sessions and design endpoints.
+#[derive(Clone)]
+struct Pair {
+    alice: Session,
+    alice_end: Endpoint,
+    bob: Session,
+    bob_end: Endpoint,
+}
+
+impl Pair {
+    /// Alice → Bob, or Bob → Alice: the envelope and what the recipient read.
+    fn send(&mut self, design: &Design, rng: &mut ChaCha20Rng, to_bob: bool) -> (Vec<u8>, Vec<u8>) {
+        let (from, from_end, to, to_end) = if to_bob {
+            (
+                &mut self.alice,
+                &mut self.alice_end,
+                &mut self.bob,
+                &mut self.bob_end,
+            )
+        } else {
+            (
+                &mut self.bob,
+                &mut self.bob_end,
+                &mut self.alice,
+                &mut self.alice_end,
+            )
+        };
+        let envelope = design
+            .send(from_end, from, rng, black_box(&PLAINTEXT), NOW)
+            .expect("a compliant client sends");
+        let plaintext = design
+            .receive(to_end, to, &envelope, NOW)
+            .expect("a compliant client accepts the message and its field");
+        (envelope, plaintext)
+    }
+}
+
+/// The state just before Alice's initial message: her session from `initiate`, Bob's account
+/// still holding the one-time prekey her bundle named.
+#[derive(Clone)]
+struct Initial {
+    alice: Session,
+    bob_account: Account,
+}
+
+impl Initial {
+    fn new(rng: &mut ChaCha20Rng) -> Self {
+        let alice_account = Account::new(rng);
+        let mut bob_account = Account::new(rng);
+        bob_account.generate_one_time_prekeys(rng, 1);
+        let bundle = bob_account.prekey_bundle();
+        let alice = alice_account
+            .initiate(rng, &bundle)
+            .expect("a fresh bundle verifies");
+        Self { alice, bob_account }
+    }
+
+    /// Alice's initial message and Bob's acceptance of it.
+    fn send(self, design: &Design, rng: &mut ChaCha20Rng) -> (Pair, Vec<u8>, Vec<u8>) {
+        let Self {
+            mut alice,
+            mut bob_account,
+        } = self;
+        let mut alice_end = Endpoint::default();
+        let mut bob_end = Endpoint::default();
+        let envelope = design
+            .send(&mut alice_end, &mut alice, rng, black_box(&PLAINTEXT), NOW)
+            .expect("a compliant client sends");
+        let (bob, plaintext) = design
+            .accept(&mut bob_end, &mut bob_account, &envelope, NOW)
+            .expect("a compliant client accepts the initial message and its field");
+        let pair = Pair {
+            alice,
+            alice_end,
+            bob,
+            bob_end,
+        };
+        (pair, envelope, plaintext)
+    }
+}
+
+/// A conversation after X3DH, a few ping-pong rounds and a short burst from Alice that Bob has
+/// read: Alice's next message to Bob takes no DH step, and both endpoints know the chain's field.
+fn burst_ready(design: &Design, rng: &mut ChaCha20Rng) -> Pair {
+    let (mut pair, _, _) = Initial::new(rng).send(design, rng);
+    for _ in 0..WARM_UP_ROUNDS {
+        pair.send(design, rng, false);
+        pair.send(design, rng, true);
+    }
+    for _ in 0..WARM_UP_BURST {
+        pair.send(design, rng, true);
+    }
+    pair
+}
+
+/// The ping-pong position: Bob's last message has just reached Alice, so her next send takes a DH
+/// ratchet step, and so does Bob's receipt of it.
+fn ping_pong_ready(design: &Design, rng: &mut ChaCha20Rng) -> Pair {
+    let mut pair = burst_ready(design, rng);
+    pair.send(design, rng, false);
+    pair
+}
+
+/// The ghost's side: a hidden device, the sender's fan-out session to it, and the ghost's reader,
+/// past their first (X3DH) message.
+struct GhostStream {
+    device: GhostDevice,
+    fanout: GhostFanout,
+    reader: GhostReader,
+}
+
+impl GhostStream {
+    fn new(rng: &mut ChaCha20Rng) -> Self {
+        let device = GhostDevice::new(rng);
+        let reader = device.reader();
+        let mut stream = Self {
+            device,
+            fanout: GhostFanout::default(),
+            reader,
+        };
+        stream.copy(rng);
+        stream
+    }
+
+    /// Fans one copy out to the ghost and lets it read it: the copy and what the ghost read.
+    fn copy(&mut self, rng: &mut ChaCha20Rng) -> (Vec<u8>, Vec<u8>) {
+        let copy = self
+            .fanout
+            .send(rng, &mut self.device, black_box(&PLAINTEXT))
+            .expect("the fan-out copy encrypts");
+        let read = self
+            .device
+            .receive(&mut self.reader, &copy)
+            .expect("the ghost reads its copy");
+        (copy, read)
+    }
+}
+
+/// Registers one design's encrypt + decrypt of one message from `ready`, checked once first.
+fn register(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    case: &Case,
+    ready: &Pair,
+    rng: &mut ChaCha20Rng,
+) {
+    let (_, read) = ready.clone().send(&case.design, rng, true);
+    assert_eq!(read, PLAINTEXT, "{}: the message round-trips", case.label);
+    let design = &case.design;
+    if case.ghost {
+        let mut ghost = GhostStream::new(rng);
+        let (_, read) = ghost.copy(rng);
+        assert_eq!(read, PLAINTEXT, "the ghost reads the message");
+        group.bench_function(&case.label, |b| {
+            b.iter_batched(
+                || ready.clone(),
+                |mut pair| {
+                    let message = pair.send(design, rng, true);
+                    let copy = ghost.copy(rng);
+                    (pair, message, copy)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    } else {
+        group.bench_function(&case.label, |b| {
+            b.iter_batched(
+                || ready.clone(),
+                |mut pair| {
+                    let message = pair.send(design, rng, true);
+                    (pair, message)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+}
+
+/// One message on existing chains, every design.
+fn burst(c: &mut Criterion) {
+    let mut rng = rng(2);
+    let mut group = c.benchmark_group("designs_burst");
+    for case in cases() {
+        let ready = burst_ready(&case.design, &mut rng);
+        register(&mut group, &case, &ready, &mut rng);
+    }
+    group.finish();
+}
+
+/// One message right after the direction changed, every design.
+fn ping_pong(c: &mut Criterion) {
+    let mut rng = rng(3);
+    let mut group = c.benchmark_group("designs_pingpong");
+    for case in cases() {
+        let ready = ping_pong_ready(&case.design, &mut rng);
+        register(&mut group, &case, &ready, &mut rng);
+    }
+    group.finish();
+}
+
+/// The initial message of a session, every design but ghost.
+fn initial(c: &mut Criterion) {
+    let mut rng = rng(4);
+    let mut group = c.benchmark_group("designs_initial");
+    for case in cases().into_iter().filter(|case| !case.ghost) {
+        let ready = Initial::new(&mut rng);
+        let (_, _, read) = ready.clone().send(&case.design, &mut rng);
+        assert_eq!(read, PLAINTEXT, "{}: the initial message opens", case.label);
+        let design = &case.design;
+        group.bench_function(&case.label, |b| {
+            b.iter_batched(
+                || ready.clone(),
+                |initial| initial.send(design, &mut rng),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// The key holder opening one captured message, every escrow design.
+fn open(c: &mut Criterion) {
+    let mut rng = rng(5);
+    let mut group = c.benchmark_group("designs_open");
+    for case in cases() {
+        let Some((ring, verification)) = &case.opener else {
+            continue;
+        };
+        // Session escrow rides on the initial message only; the others on every message.
+        let (pair, captured) = if case.label.ends_with("/session") {
+            let (pair, envelope, _) = Initial::new(&mut rng).send(&case.design, &mut rng);
+            (pair, envelope)
+        } else {
+            let mut pair = burst_ready(&case.design, &mut rng);
+            let (envelope, _) = pair.send(&case.design, &mut rng, true);
+            (pair, envelope)
+        };
+        let associated_data = *pair.alice.associated_data();
+        let opened = Opener::new(ring.clone(), *verification)
+            .open(&captured, &associated_data)
+            .expect("the key holder opens the captured message");
+        assert_eq!(opened, PLAINTEXT, "{}: the opener reads it", case.label);
+        group.bench_function(&case.label, |b| {
+            b.iter_batched(
+                || Opener::new(ring.clone(), *verification),
+                |mut opener| {
+                    let plaintext = opener
+                        .open(black_box(&captured), &associated_data)
+                        .expect("the key holder opens the captured message");
+                    (opener, plaintext)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// Bytes a design adds to one message, in each workload: envelope minus plaintext, and for ghost
+/// the fan-out copy on top (it travels as a whole extra message).
+fn print_wire_bytes() {
+    let mut rng = rng(6);
+    let overhead = |envelope: &[u8]| envelope.len() - MESSAGE_LEN;
+    eprintln!();
+    eprintln!("wire bytes per {MESSAGE_LEN}-byte message (envelope length - plaintext length)");
+    eprintln!(
+        "{:<34} {:>7} {:>9} {:>8} {:>16}",
+        "design", "burst", "pingpong", "initial", "ghost copy extra"
+    );
+    for case in cases() {
+        let (envelope, _) = burst_ready(&case.design, &mut rng).send(&case.design, &mut rng, true);
+        let burst = overhead(&envelope);
+        let (envelope, _) =
+            ping_pong_ready(&case.design, &mut rng).send(&case.design, &mut rng, true);
+        let ping_pong = overhead(&envelope);
+        let (_, envelope, _) = Initial::new(&mut rng).send(&case.design, &mut rng);
+        let initial = overhead(&envelope);
+        let ghost = if case.ghost {
+            let (copy, _) = GhostStream::new(&mut rng).copy(&mut rng);
+            copy.len().to_string()
+        } else {
+            "-".to_string()
+        };
+        eprintln!(
+            "{:<34} {burst:>7} {ping_pong:>9} {initial:>8} {ghost:>16}",
+            case.label
+        );
+    }
+    eprintln!(
+        "(ghost: a target's every message also costs the whole fan-out copy, on top of its own)"
+    );
+}
+
+criterion_group!(benches, burst, ping_pong, initial, open);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    print_wire_bytes();
+}

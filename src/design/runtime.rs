@@ -107,14 +107,7 @@ impl Design {
     ) -> Result<Vec<u8>, DesignError> {
         let (field, wire) = envelope::open(bytes)?;
         let (plaintext, trace) = session.decrypt_traced(wire)?;
-        self.check_field(
-            endpoint,
-            field,
-            wire,
-            &trace,
-            session,
-            now,
-        )?;
+        self.check_field(endpoint, field, wire, &trace, session, now)?;
         Ok(plaintext)
     }
 
@@ -128,14 +121,7 @@ impl Design {
     ) -> Result<(Session, Vec<u8>), DesignError> {
         let (field, wire) = envelope::open(bytes)?;
         let (session, plaintext, trace) = account.accept_traced(wire)?;
-        self.check_field(
-            endpoint,
-            field,
-            wire,
-            &trace,
-            &session,
-            now,
-        )?;
+        self.check_field(endpoint, field, wire, &trace, &session, now)?;
         Ok((session, plaintext))
     }
 
@@ -162,7 +148,9 @@ impl Design {
                     session.associated_data(),
                     now,
                 )?;
-                endpoint.escrow.forget_dead_chains(|key| session.holds_chain(key));
+                endpoint
+                    .escrow
+                    .forget_dead_chains(|key| session.holds_chain(key));
                 Ok(())
             }
         }

@@ -178,14 +178,7 @@ fn receive(
     };
     let clock = Instant::now();
     let session = device.session.as_ref()?;
-    let checked = design.check_field(
-        &mut device.endpoint,
-        field,
-        wire,
-        &trace,
-        session,
-        now,
-    );
+    let checked = design.check_field(&mut device.endpoint, field, wire, &trace, session, now);
     timing.escrow_ns += elapsed_ns(clock);
     checked.ok().map(|()| plaintext)
 }

@@ -24,7 +24,13 @@ fn main() -> ExitCode {
 
 fn dispatch(args: Args) -> Result<()> {
     match args.command {
-        Command::Run { scenario, threads, seed, out, quiet } => {
+        Command::Run {
+            scenario,
+            threads,
+            seed,
+            out,
+            quiet,
+        } => {
             let mut scenario = load(scenario.as_deref().unwrap_or("default"))?;
             if let Some(seed) = seed {
                 scenario.seed = seed;
@@ -36,7 +42,10 @@ fn dispatch(args: Args) -> Result<()> {
             let estimate = scenario.estimate();
             println!(
                 "{}: valid; about {:.0} conversations, {:.3e} messages per design, {:.0} CPU-seconds",
-                scenario.name, estimate.conversations, estimate.messages_per_design, estimate.cpu_seconds
+                scenario.name,
+                estimate.conversations,
+                estimate.messages_per_design,
+                estimate.cpu_seconds
             );
             Ok(())
         }
@@ -48,8 +57,14 @@ fn dispatch(args: Args) -> Result<()> {
             println!("designs (the `kind` of an entry in `designs`):");
             for (kind, summary) in [
                 ("plain", "end-to-end encryption, no exceptional access"),
-                ("escrow", "an escrow field per message: scope global|epoch|split, granularity message|chain|session"),
-                ("ghost", "the provider adds a hidden device to targeted users"),
+                (
+                    "escrow",
+                    "an escrow field per message: scope global|epoch|split, granularity message|chain|session",
+                ),
+                (
+                    "ghost",
+                    "the provider adds a hidden device to targeted users",
+                ),
                 ("backup", "daily backups under a provider-held key"),
             ] {
                 println!("  {kind:<10} {summary}");
@@ -57,7 +72,10 @@ fn dispatch(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&Scenario::json_schema())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Scenario::json_schema())?
+            );
             Ok(())
         }
     }
@@ -69,18 +87,27 @@ fn load(source: &str) -> Result<Scenario> {
     if !path.exists()
         && let Some(scenario) = bundled(source)
     {
-        return scenario.map_err(describe).with_context(|| format!("bundled scenario {source}"));
+        return scenario
+            .map_err(describe)
+            .with_context(|| format!("bundled scenario {source}"));
     }
     let text = std::fs::read_to_string(path).with_context(|| {
         let names: Vec<&str> = BUNDLED.iter().map(|(n, _, _)| *n).collect();
-        format!("cannot read scenario {source} (not a file, nor a bundled scenario: {})", names.join(", "))
+        format!(
+            "cannot read scenario {source} (not a file, nor a bundled scenario: {})",
+            names.join(", ")
+        )
     })?;
-    Scenario::load(&text).map_err(describe).with_context(|| format!("scenario {source}"))
+    Scenario::load(&text)
+        .map_err(describe)
+        .with_context(|| format!("scenario {source}"))
 }
 
 fn describe(error: ScenarioError) -> anyhow::Error {
     match error {
-        ScenarioError::Invalid(errors) => anyhow::anyhow!("{} problem(s):\n{errors}", errors.0.len()),
+        ScenarioError::Invalid(errors) => {
+            anyhow::anyhow!("{} problem(s):\n{errors}", errors.0.len())
+        }
         other => anyhow::anyhow!(other),
     }
 }

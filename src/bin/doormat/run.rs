@@ -22,7 +22,13 @@ pub(crate) fn run(scenario: &Scenario, threads: usize, out: &Path, quiet: bool) 
         if !quiet {
             scope.spawn(|| show_progress(&progress, &done, total));
         }
-        let output = simulate(scenario, &RunOptions { threads, progress: Some(&progress) });
+        let output = simulate(
+            scenario,
+            &RunOptions {
+                threads,
+                progress: Some(&progress),
+            },
+        );
         done.store(true, Ordering::Relaxed);
         output
     })?;
@@ -34,15 +40,20 @@ pub(crate) fn run(scenario: &Scenario, threads: usize, out: &Path, quiet: bool) 
         println!("results: {}/summary.json, timeseries.csv", dir.display());
     }
     let failed: u64 = summary.designs.iter().map(|d| d.counts.failed).sum();
-    anyhow::ensure!(failed == 0, "{failed} messages failed to decrypt or to pass their checks");
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} messages failed to decrypt or to pass their checks"
+    );
     Ok(())
 }
 
 fn show_progress(progress: &AtomicU64, done: &AtomicBool, total: u64) {
     let bar = ProgressBar::new(total.max(1));
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {percent:>3}% {human_pos}/~{human_len} messages, {per_sec}, ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{bar:40} {percent:>3}% {human_pos}/~{human_len} messages, {per_sec}, ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     while !done.load(Ordering::Relaxed) {
         bar.set_position(progress.load(Ordering::Relaxed).min(total));
@@ -67,7 +78,9 @@ fn print_table(summary: &Summary) {
         "design", "sent", "delivered", "failed", "wire B/m", "CPU µs/m", "CPU ×plain"
     );
     for design in &summary.designs {
-        let ratio = design.cpu_ratio_vs_plain.map_or("-".to_string(), |r| format!("{r:.2}"));
+        let ratio = design
+            .cpu_ratio_vs_plain
+            .map_or("-".to_string(), |r| format!("{r:.2}"));
         println!(
             "{:<28} {:>10} {:>10} {:>7} {:>9.1} {:>10.2} {:>9}",
             design.label,

@@ -150,7 +150,10 @@ impl AuthorityKeys {
     pub fn shares(&self, indices: impl IntoIterator<Item = usize>) -> KeyRing {
         KeyRing {
             keys: BTreeMap::new(),
-            shares: indices.into_iter().filter_map(|i| self.shares.get(i).cloned()).collect(),
+            shares: indices
+                .into_iter()
+                .filter_map(|i| self.shares.get(i).cloned())
+                .collect(),
             threshold: match self.scope {
                 Scope::Split { threshold, .. } => threshold,
                 _ => 0,
@@ -217,8 +220,16 @@ impl KeyRing {
         if self.shares.is_empty() {
             return Err(DesignError::NoKey("no key for this epoch"));
         }
+        // One share per trustee: a repeated share would count once towards the threshold but
+        // twice in the interpolation, and rebuild a wrong key.
+        let mut distinct: Vec<&Share> = Vec::with_capacity(self.shares.len());
+        for share in &self.shares {
+            if distinct.iter().all(|kept| kept.x.0 != share.x.0) {
+                distinct.push(share);
+            }
+        }
         let bytes = Sharks(self.threshold.max(1))
-            .recover(self.shares.iter())
+            .recover(distinct)
             .map_err(|_| DesignError::NoKey("fewer shares than the threshold"))?;
         AuthoritySecretKey::from_bytes(&bytes)
             .map_err(|_| DesignError::NoKey("shares rebuild no key"))

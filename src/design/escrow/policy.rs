@@ -37,7 +37,10 @@ pub struct EscrowEndpoint {
 
 impl EscrowEndpoint {
     fn received_field(&self, ratchet_key: &[u8; 32]) -> Option<&Vec<u8>> {
-        self.received.iter().find(|(key, _)| key == ratchet_key).map(|(_, field)| field)
+        self.received
+            .iter()
+            .find(|(key, _)| key == ratchet_key)
+            .map(|(_, field)| field)
     }
 
     /// Forgets the fields of received chains that can no longer deliver a message (`alive`

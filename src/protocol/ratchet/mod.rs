@@ -335,7 +335,9 @@ impl Session {
     /// Whether a message on the chain of `ratchet_key` can still be decrypted: it is the current
     /// receiving chain, or skipped keys of it are held.
     pub fn holds_chain(&self, ratchet_key: &[u8; 32]) -> bool {
-        self.receiving.as_ref().is_some_and(|chain| chain.ratchet_key.as_bytes() == ratchet_key)
+        self.receiving
+            .as_ref()
+            .is_some_and(|chain| chain.ratchet_key.as_bytes() == ratchet_key)
             || self.skipped.entries().any(|(key, _)| &key == ratchet_key)
     }
 

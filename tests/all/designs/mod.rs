@@ -209,17 +209,17 @@ conformance!(
 conformance!(
     escrow_split_message,
     escrow(split(), Granularity::Message),
-    bugs: [state_isolation, duplicate_share],
+    bugs: [state_isolation],
 );
 conformance!(
     escrow_split_chain,
     escrow(split(), Granularity::Chain),
-    bugs: [state_isolation, duplicate_share],
+    bugs: [state_isolation],
 );
 conformance!(
     escrow_split_session,
     escrow(split(), Granularity::Session),
-    bugs: [state_isolation, duplicate_share],
+    bugs: [state_isolation],
 );
 
 conformance!(
