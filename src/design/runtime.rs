@@ -7,7 +7,7 @@ use super::{
     DesignError, DesignSpec, SimTime, envelope,
     escrow::{AuthorityKeys, EscrowEndpoint, EscrowPolicy},
 };
-use crate::protocol::{Account, KeyTrace, Session, x3dh::AD_LEN};
+use crate::protocol::{Account, KeyTrace, Session, message::WireMessage, x3dh::AD_LEN};
 
 /// The client-side behaviour of one design. Ghost fan-out and backups happen beside the
 /// messages (see [`super::ghost`] and [`super::backup`]), so only escrow changes the envelope.
@@ -97,7 +97,8 @@ impl Design {
         }
     }
 
-    /// Receives on an existing session: decrypts, then checks the design's field.
+    /// Receives on an existing session: decrypts, checks the design field, and only then lets the
+    /// message change the session, so a refused field costs the recipient nothing.
     pub fn receive(
         &self,
         endpoint: &mut Endpoint,
@@ -106,12 +107,14 @@ impl Design {
         now: SimTime,
     ) -> Result<Vec<u8>, DesignError> {
         let (field, wire) = envelope::open(bytes)?;
-        let (plaintext, trace) = session.decrypt_traced(wire)?;
-        self.check_field(endpoint, field, wire, &trace, session, now)?;
+        let decrypted = session.decrypt_pending(wire)?;
+        self.check_field(endpoint, field, wire, &decrypted.trace, session, now)?;
+        let (plaintext, _) = session.commit(decrypted)?;
         Ok(plaintext)
     }
 
-    /// Receives an initial message: starts the session, decrypts, checks the field.
+    /// Receives an initial message: starts the session and decrypts, checks the field, and only
+    /// then consumes the one-time prekey.
     pub fn accept(
         &self,
         endpoint: &mut Endpoint,
@@ -120,8 +123,9 @@ impl Design {
         now: SimTime,
     ) -> Result<(Session, Vec<u8>), DesignError> {
         let (field, wire) = envelope::open(bytes)?;
-        let (session, plaintext, trace) = account.accept_traced(wire)?;
-        self.check_field(endpoint, field, wire, &trace, &session, now)?;
+        let accepted = account.accept_pending(wire)?;
+        self.check_field(endpoint, field, wire, &accepted.trace, &accepted.session, now)?;
+        let (session, plaintext, _) = account.commit(accepted)?;
         Ok((session, plaintext))
     }
 
@@ -148,9 +152,13 @@ impl Design {
                     session.associated_data(),
                     now,
                 )?;
+                // The session has not committed this message yet: its chain counts as alive.
+                let current = WireMessage::try_from(wire)
+                    .map(|w| w.message().header.ratchet_key.to_bytes())
+                    .ok();
                 endpoint
                     .escrow
-                    .forget_dead_chains(|key| session.holds_chain(key));
+                    .forget_dead_chains(|key| Some(*key) == current || session.holds_chain(key));
                 Ok(())
             }
         }

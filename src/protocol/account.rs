@@ -18,6 +18,23 @@ use super::{
 /// 2 days and keeps old ones 30 days, i.e. 15 generations.
 pub const SIGNED_PREKEYS_KEPT: usize = 15;
 
+/// An initial message decrypted by [`Account::accept_pending`], not yet committed.
+pub struct Accepted {
+    /// The new session.
+    pub session: Session,
+    /// The first plaintext.
+    pub plaintext: Vec<u8>,
+    /// The keys the first message used.
+    pub trace: KeyTrace,
+    one_time_prekey: Option<u32>,
+}
+
+impl std::fmt::Debug for Accepted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accepted").field("session", &self.session).finish_non_exhaustive()
+    }
+}
+
 /// One-time prekey with whether a server has already handed it out in a bundle.
 #[derive(Clone)]
 struct OneTimePreKey {
@@ -135,6 +152,13 @@ impl Account {
         &mut self,
         bytes: &[u8],
     ) -> Result<(Session, Vec<u8>, KeyTrace), SessionError> {
+        let accepted = self.accept_pending(bytes)?;
+        self.commit(accepted)
+    }
+
+    /// Runs X3DH and decrypts an initial message without changing the account, so the caller
+    /// can check the message before [`Account::commit`] consumes the one-time prekey.
+    pub fn accept_pending(&self, bytes: &[u8]) -> Result<Accepted, SessionError> {
         let WireMessage::PreKey(PreKeyMessage { fields, message }) = WireMessage::try_from(bytes)?
         else {
             return Err(SessionError::NotAnInitialMessage);
@@ -165,9 +189,20 @@ impl Account {
             message.header.ratchet_key,
             self.config,
         );
-        let (plaintext, trace) = session.decrypt_message(&message)?;
-        if let Some(id) = fields.one_time_prekey_id {
-            self.one_time_prekeys.remove(&id);
+        let decrypted = session.open_message(&message)?;
+        let (plaintext, trace) = session.commit(decrypted)?;
+        Ok(Accepted { session, plaintext, trace, one_time_prekey: fields.one_time_prekey_id })
+    }
+
+    /// Makes an accepted initial message count: deletes its one-time prekey (X3DH §3.4) and
+    /// hands over the session. Fails if that prekey was used meanwhile.
+    pub fn commit(
+        &mut self,
+        accepted: Accepted,
+    ) -> Result<(Session, Vec<u8>, KeyTrace), SessionError> {
+        let Accepted { session, plaintext, trace, one_time_prekey } = accepted;
+        if let Some(id) = one_time_prekey {
+            self.one_time_prekeys.remove(&id).ok_or(SessionError::UnknownOneTimePreKey(id))?;
         }
         Ok((session, plaintext, trace))
     }

@@ -21,11 +21,11 @@ pub mod x3dh;
 
 pub(crate) use self::kdf::hkdf_sha256;
 pub use self::{
-    account::{Account, SIGNED_PREKEYS_KEPT},
+    account::{Accepted, Account, SIGNED_PREKEYS_KEPT},
     error::{DecodeError, SessionError},
     kdf::MessageKey,
     keys::{IdentityKey, IdentityKeyPair, PreKeyBundle},
-    ratchet::Session,
+    ratchet::{Decrypted, Session},
     trace::{ChainStart, KeyTrace, message_key_at, open_with_key},
 };
 

@@ -162,23 +162,38 @@ fn receive(
 ) -> Option<Vec<u8>> {
     let (field, wire) = envelope::open(bytes).ok()?;
     let clock = Instant::now();
-    let (plaintext, trace) = match device.session.as_mut() {
+    match device.session.as_mut() {
         Some(session) => {
-            let opened = session.decrypt_traced(wire).ok()?;
-            timing.ratchet_ns += elapsed_ns(clock);
-            opened
+            let decrypted = session.decrypt_pending(wire).ok()?;
+            let opened = Instant::now();
+            timing.ratchet_ns += (opened - clock).as_nanos() as u64;
+            let checked =
+                design.check_field(&mut device.endpoint, field, wire, &decrypted.trace, session, now);
+            let checked_at = Instant::now();
+            timing.escrow_ns += (checked_at - opened).as_nanos() as u64;
+            checked.ok()?;
+            let committed = session.commit(decrypted).ok();
+            timing.ratchet_ns += elapsed_ns(checked_at);
+            committed.map(|(plaintext, _)| plaintext)
         }
         None => {
-            let (session, plaintext, trace) = device.account.accept_traced(wire).ok()?;
+            let accepted = device.account.accept_pending(wire).ok()?;
+            let opened = Instant::now();
+            timing.handshake_ns += (opened - clock).as_nanos() as u64;
+            let checked = design.check_field(
+                &mut device.endpoint,
+                field,
+                wire,
+                &accepted.trace,
+                &accepted.session,
+                now,
+            );
+            timing.escrow_ns += elapsed_ns(opened);
+            checked.ok()?;
+            let (session, plaintext, _) = device.account.commit(accepted).ok()?;
             device.session = Some(session);
-            timing.handshake_ns += elapsed_ns(clock);
             metrics.handshakes += 1;
-            (plaintext, trace)
+            Some(plaintext)
         }
-    };
-    let clock = Instant::now();
-    let session = device.session.as_ref()?;
-    let checked = design.check_field(&mut device.endpoint, field, wire, &trace, session, now);
-    timing.escrow_ns += elapsed_ns(clock);
-    checked.ok().map(|()| plaintext)
+    }
 }

@@ -18,29 +18,40 @@ fn corpus_dir(target: &str) -> PathBuf {
         .join(target)
 }
 
+/// Committed seed files that differ from what the current code generates.
+fn stale_seeds() -> Vec<PathBuf> {
+    harness::seeds()
+        .into_iter()
+        .map(|seed| (corpus_dir(seed.target).join(&seed.name), seed.bytes))
+        .filter(|(path, bytes)| fs::read(path).ok().as_ref() != Some(bytes))
+        .map(|(path, _)| path)
+        .collect()
+}
+
 /// The committed seeds are the ones the current code generates. The `decrypt` seeds are real
 /// messages of a seeded session, so a change to how doormat uses its RNG, derives keys or
 /// encodes messages makes them stale: they would then no longer reach deep into the code, and
 /// the harness would rightly refuse to treat a message sealed by another run as genuine.
 #[test]
 fn committed_corpora_are_up_to_date() {
-    for seed in harness::seeds() {
-        let path = corpus_dir(seed.target).join(&seed.name);
-        let committed = fs::read(&path).unwrap_or_default();
-        assert!(
-            committed == seed.bytes,
-            "{} is stale or missing: the seeded session now seals other bytes. Refresh the \
-             corpus with `cargo test --test all -- --ignored regenerate_fuzz_corpus`",
-            path.display()
-        );
-    }
+    let stale = stale_seeds();
+    assert!(
+        stale.is_empty(),
+        "stale or missing seeds {stale:?}: the seeded session now seals other bytes. Refresh \
+         the corpus with `cargo test --test all -- --ignored regenerate_fuzz_corpus`"
+    );
 }
 
 /// Every committed corpus file, including inputs the fuzzers found and were kept, runs through
-/// its target's harness without a finding.
+/// its target's harness without a finding. (While the seeds are stale, which the test above
+/// reports, the `decrypt` corpus is skipped: its messages are no longer the fixture's.)
 #[test]
 fn committed_corpora_replay_cleanly() {
+    let stale = !stale_seeds().is_empty();
     for target in TARGETS {
+        if stale && target == "decrypt" {
+            continue;
+        }
         let dir = corpus_dir(target);
         let mut files = 0;
         for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
@@ -122,17 +133,14 @@ fn initial_message_fields_are_bound_bit_for_bit() {
     }
 }
 
-/// Writes the seed corpus into `fuzz/corpus/`. Run after a change to the wire format or the
+/// Writes the seed corpus into `fuzz/corpus/`, leaving other files (kept fuzzer finds) alone.
+/// Run after a change to the wire format or the
 /// key schedule: `cargo test --test all -- --ignored regenerate_fuzz_corpus`.
 #[test]
 #[ignore = "writes files: run by hand to refresh fuzz/corpus/"]
 fn regenerate_fuzz_corpus() {
     for target in TARGETS {
-        let dir = corpus_dir(target);
-        if dir.exists() {
-            fs::remove_dir_all(&dir).unwrap();
-        }
-        fs::create_dir_all(&dir).unwrap();
+        fs::create_dir_all(corpus_dir(target)).unwrap();
     }
     for seed in harness::seeds() {
         fs::write(corpus_dir(seed.target).join(&seed.name), &seed.bytes).unwrap();

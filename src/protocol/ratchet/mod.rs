@@ -18,7 +18,7 @@ use x25519_dalek::PublicKey;
 use zeroize::Zeroizing;
 
 use self::{
-    receiving::{ReceivingChain, SkippedKeys, advance, finish_chain},
+    receiving::{ChainRest, ReceivingChain, SkippedKeys, advance, finish_chain},
     sending::SendingChain,
 };
 use super::{
@@ -32,6 +32,36 @@ use super::{
     trace::{ChainStart, KeyTrace},
     x3dh::{AD_LEN, Agreement},
 };
+
+/// A message opened by [`Session::decrypt_pending`] whose state change is not yet applied.
+pub struct Decrypted {
+    /// The plaintext.
+    pub plaintext: Vec<u8>,
+    /// The keys it used.
+    pub trace: KeyTrace,
+    update: Update,
+}
+
+impl std::fmt::Debug for Decrypted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decrypted").field("trace", &self.trace).finish_non_exhaustive()
+    }
+}
+
+/// The state change a decrypted message implies.
+enum Update {
+    /// A skipped key was used: delete it.
+    Skipped { ratchet_key: PublicKey, index: u32 },
+    /// The current receiving chain advanced from `from`.
+    Chain { from: u32, chain_key: Zeroizing<[u8; 32]>, skipped: Vec<(u32, MessageKey)> },
+    /// A DH ratchet step: the old chain's remaining keys, a new root and receiving chain.
+    NewChain {
+        previous: Option<ChainRest>,
+        root: RootKey,
+        chain: ReceivingChain,
+        skipped: Vec<(u32, MessageKey)>,
+    },
+}
 
 /// One side of a two-party Double Ratchet session.
 ///
@@ -181,20 +211,25 @@ impl Session {
     /// [`Session::decrypt`], also returning the keys the message used, so that a compliant
     /// recipient can check an escrow field.
     pub fn decrypt_traced(&mut self, bytes: &[u8]) -> Result<(Vec<u8>, KeyTrace), SessionError> {
+        let decrypted = self.decrypt_pending(bytes)?;
+        self.commit(decrypted)
+    }
+
+    /// Decrypts without changing the session, so the caller can check the message (an escrow
+    /// field, say) before [`Session::commit`] makes it count.
+    pub fn decrypt_pending(&self, bytes: &[u8]) -> Result<Decrypted, SessionError> {
         let wire = WireMessage::try_from(bytes)?;
         if let WireMessage::PreKey(prekey) = &wire
             && !same_fields(&prekey.fields, &self.prekey_fields)
         {
             return Err(SessionError::WrongSession);
         }
-        self.decrypt_message(wire.message())
+        self.open_message(wire.message())
     }
 
-    /// Decrypts a parsed normal message (spec §3.5 `RatchetDecrypt`).
-    pub(crate) fn decrypt_message(
-        &mut self,
-        message: &Message<'_>,
-    ) -> Result<(Vec<u8>, KeyTrace), SessionError> {
+    /// Opens a parsed normal message (spec §3.5 `RatchetDecrypt`) without changing the session:
+    /// the result carries the state change, which [`Session::commit`] applies.
+    pub(crate) fn open_message(&self, message: &Message<'_>) -> Result<Decrypted, SessionError> {
         let header = &message.header;
         let associated_data = self.full_associated_data(message.header_bytes);
         let open = |key: MessageKey| -> Result<(Vec<u8>, KeyTrace), SessionError> {
@@ -202,56 +237,44 @@ impl Session {
             let mut plaintext = message.ciphertext.to_vec();
             key.open(&associated_data, &mut plaintext, message.tag)
                 .map_err(|_| SessionError::Authentication)?;
-            Ok((
-                plaintext,
-                KeyTrace {
-                    index: header.index,
-                    message_key,
-                    chain_start: None,
-                },
-            ))
+            let trace = KeyTrace { index: header.index, message_key, chain_start: None };
+            Ok((plaintext, trace))
         };
+        let decrypted = |(plaintext, trace), update| Decrypted { plaintext, trace, update };
 
-        // A key skipped earlier: use it once, then delete it.
+        // A key skipped earlier: used once, then deleted.
         let out_of_order = self.receiving.as_ref().is_none_or(|chain| {
             chain.ratchet_key != header.ratchet_key || header.index < chain.next_index
         });
         if out_of_order
-            && let Some((position, key)) = self.skipped.find(&header.ratchet_key, header.index)
+            && let Some((_, key)) = self.skipped.find(&header.ratchet_key, header.index)
         {
-            let opened = open(key)?;
-            self.skipped.remove(position);
-            self.initial = None;
-            return Ok(opened);
+            let update = Update::Skipped { ratchet_key: header.ratchet_key, index: header.index };
+            return Ok(decrypted(open(key)?, update));
         }
 
         let max_skip = self.config.max_skip;
-        if let Some(chain) = self
-            .receiving
-            .as_mut()
-            .filter(|c| c.ratchet_key == header.ratchet_key)
+        if let Some(chain) =
+            self.receiving.as_ref().filter(|c| c.ratchet_key == header.ratchet_key)
         {
             // The current receiving chain.
             let step = advance(chain.key.bytes(), chain.next_index, header.index, max_skip)?;
-            let opened = open(step.message_key)?;
-            chain.key.set(&step.chain_key);
-            chain.next_index = header.index + 1;
-            self.skipped.extend(&header.ratchet_key, step.skipped);
-            self.initial = None;
-            return Ok(opened);
+            let update = Update::Chain {
+                from: chain.next_index,
+                chain_key: step.chain_key,
+                skipped: step.skipped,
+            };
+            return Ok(decrypted(open(step.message_key)?, update));
         }
 
         // A new ratchet key: finish the old chain up to PN, then step the root (spec DHRatchet).
-        let old_chain_rest = match &self.receiving {
-            Some(chain) => {
-                let rest = finish_chain(
-                    chain.key.bytes(),
-                    chain.next_index,
-                    header.previous_chain_length,
-                    max_skip,
-                )?;
-                Some((chain.ratchet_key, rest))
-            }
+        let previous = match &self.receiving {
+            Some(chain) => Some(finish_chain(
+                chain.key.bytes(),
+                chain.next_index,
+                header.previous_chain_length,
+                max_skip,
+            )?),
             None => None,
         };
         let shared = self.ratchet.secret.diffie_hellman(&header.ratchet_key);
@@ -266,23 +289,59 @@ impl Session {
             root_key: Zeroizing::new(*root.bytes()),
             chain_key: Zeroizing::new(*chain_key.bytes()),
         });
-
-        // Authenticated: commit.
-        if let Some((old_key, rest)) = old_chain_rest {
-            self.skipped.extend(&old_key, rest);
-        }
-        self.skipped.extend(&header.ratchet_key, step.skipped);
         let mut chain_key = chain_key;
         chain_key.set(&step.chain_key);
-        self.root = root;
-        self.receiving = Some(ReceivingChain {
-            ratchet_key: header.ratchet_key,
-            key: chain_key,
-            next_index: header.index + 1,
-        });
-        self.their_ratchet = header.ratchet_key;
-        if let Some(sent) = self.sending.take() {
-            self.previous_chain_length = sent.next_index;
+        let update = Update::NewChain {
+            previous,
+            root,
+            chain: ReceivingChain {
+                ratchet_key: header.ratchet_key,
+                key: chain_key,
+                next_index: header.index + 1,
+            },
+            skipped: step.skipped,
+        };
+        Ok(decrypted((plaintext, trace), update))
+    }
+
+    /// Applies an authenticated message's state change. Fails, changing nothing, if the session
+    /// moved on since it was opened (the same message committed twice, or another in between).
+    pub fn commit(&mut self, decrypted: Decrypted) -> Result<(Vec<u8>, KeyTrace), SessionError> {
+        let Decrypted { plaintext, trace, update } = decrypted;
+        let stale = SessionError::DuplicateOrExpired { index: trace.index };
+        let current = self.receiving.as_ref().map(|c| (c.ratchet_key.to_bytes(), c.next_index));
+        match update {
+            Update::Skipped { ratchet_key, index } => {
+                let (position, _) = self.skipped.find(&ratchet_key, index).ok_or(stale)?;
+                self.skipped.remove(position);
+            }
+            Update::Chain { from, chain_key, skipped } => {
+                let chain = self.receiving.as_mut().filter(|c| c.next_index == from).ok_or(stale)?;
+                chain.key.set(&chain_key);
+                chain.next_index = trace.index + 1;
+                let ratchet_key = chain.ratchet_key;
+                self.skipped.extend(&ratchet_key, skipped);
+            }
+            Update::NewChain { previous, root, chain, skipped } => {
+                // Opened against the chain that was current then; it must still be.
+                let expected = previous.as_ref().map(|rest| rest.expected_from);
+                if current.map(|(_, next)| next) != expected
+                    || current.is_some_and(|(key, _)| key == chain.ratchet_key.to_bytes())
+                {
+                    return Err(stale);
+                }
+                if let (Some(rest), Some(old)) = (previous, &self.receiving) {
+                    let old_key = old.ratchet_key;
+                    self.skipped.extend(&old_key, rest.keys);
+                }
+                self.skipped.extend(&chain.ratchet_key, skipped);
+                self.root = root;
+                self.their_ratchet = chain.ratchet_key;
+                self.receiving = Some(chain);
+                if let Some(sent) = self.sending.take() {
+                    self.previous_chain_length = sent.next_index;
+                }
+            }
         }
         self.initial = None;
         Ok((plaintext, trace))

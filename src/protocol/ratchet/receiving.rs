@@ -57,25 +57,33 @@ pub(crate) fn advance(
     })
 }
 
+/// The keys left on the old receiving chain when a new ratchet key arrives.
+pub(crate) struct ChainRest {
+    /// The old chain's next index when they were derived.
+    pub(crate) expected_from: u32,
+    pub(crate) keys: Vec<(u32, MessageKey)>,
+}
+
 /// Derives the keys `from..to` that a new ratchet key's `PN` says remain on the old chain.
 pub(crate) fn finish_chain(
     chain_key: &[u8; 32],
     from: u32,
     to: u32,
     max_skip: u32,
-) -> Result<Vec<(u32, MessageKey)>, SessionError> {
+) -> Result<ChainRest, SessionError> {
     if to <= from {
-        return Ok(Vec::new());
+        return Ok(ChainRest { expected_from: from, keys: Vec::new() });
     }
     check_skip(to - from, max_skip)?;
     let mut key = Zeroizing::new(*chain_key);
-    Ok((from..to)
+    let keys = (from..to)
         .map(|index| {
             let (message_key, next) = kdf_ck(&key);
             *key = next;
             (index, message_key)
         })
-        .collect())
+        .collect();
+    Ok(ChainRest { expected_from: from, keys })
 }
 
 fn check_skip(skip: u32, max_skip: u32) -> Result<(), SessionError> {

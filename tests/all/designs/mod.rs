@@ -177,55 +177,47 @@ conformance!(plain_e2ee, plain());
 conformance!(
     escrow_global_message,
     escrow(global(), Granularity::Message),
-    bugs: [state_isolation],
 );
 conformance!(
     escrow_global_chain,
     escrow(global(), Granularity::Chain),
-    bugs: [state_isolation],
 );
 conformance!(
     escrow_global_session,
     escrow(global(), Granularity::Session),
-    bugs: [state_isolation],
 );
 
 conformance!(
     escrow_epoch_message,
     escrow(epoch(), Granularity::Message),
-    bugs: [state_isolation],
 );
 conformance!(
     escrow_epoch_chain,
     escrow(epoch(), Granularity::Chain),
-    bugs: [state_isolation, long_chain],
+    bugs: [long_chain],
 );
 conformance!(
     escrow_epoch_session,
     escrow(epoch(), Granularity::Session),
-    bugs: [state_isolation, long_chain],
+    bugs: [long_chain],
 );
 
 conformance!(
     escrow_split_message,
     escrow(split(), Granularity::Message),
-    bugs: [state_isolation],
 );
 conformance!(
     escrow_split_chain,
     escrow(split(), Granularity::Chain),
-    bugs: [state_isolation],
 );
 conformance!(
     escrow_split_session,
     escrow(split(), Granularity::Session),
-    bugs: [state_isolation],
 );
 
 conformance!(
     escrow_global_message_checksum16,
     escrow_checksum16(global(), Granularity::Message),
-    bugs: [state_isolation],
 );
 
 conformance!(ghost_user, ghost());

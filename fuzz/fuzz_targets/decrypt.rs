@@ -1,0 +1,10 @@
+//! Arbitrary bytes to a seeded Alice/Bob session pair and to Bob's account.
+#![no_main]
+
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    harness::decrypt(data);
+});
