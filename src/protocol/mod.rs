@@ -26,7 +26,7 @@ pub use self::{
     kdf::MessageKey,
     keys::{IdentityKey, IdentityKeyPair, PreKeyBundle},
     ratchet::{Decrypted, Session},
-    trace::{ChainStart, KeyTrace, message_key_at, open_with_key},
+    trace::{ChainStart, KeyTrace, chain_key_after, message_key_at, open_with_key},
 };
 
 /// Default MAX_SKIP: how many message keys one message may skip on one chain. libsignal's

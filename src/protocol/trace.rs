@@ -23,6 +23,9 @@ pub struct KeyTrace {
     /// Set when this message started a chain: on send, the message with index 0; on receive,
     /// the message whose new ratchet key made us derive the chain.
     pub chain_start: Option<ChainStart>,
+    /// On send, the chain key at this message's index: it derives this message's key and every
+    /// later one of the chain. `None` on receive.
+    pub chain_key: Option<Zeroizing<[u8; 32]>>,
 }
 
 /// A chain at its start: everything needed to derive all of its message keys.
@@ -52,17 +55,23 @@ pub fn message_key_at(
     index: u32,
     max_index: u32,
 ) -> Result<MessageKey, SessionError> {
-    if index > max_index {
-        return Err(SessionError::TooFarAhead {
-            skip: u64::from(index),
-            max_skip: max_index,
-        });
+    Ok(kdf_ck(&*chain_key_after(chain_key, index, max_index)?).0)
+}
+
+/// The chain key `steps` KDF_CK steps after `chain_key`, refusing more than `max_steps`.
+pub fn chain_key_after(
+    chain_key: &[u8; 32],
+    steps: u32,
+    max_steps: u32,
+) -> Result<Zeroizing<[u8; 32]>, SessionError> {
+    if steps > max_steps {
+        return Err(SessionError::TooFarAhead { skip: u64::from(steps), max_skip: max_steps });
     }
     let mut key = Zeroizing::new(*chain_key);
-    for _ in 0..index {
+    for _ in 0..steps {
         *key = kdf_ck(&key).1;
     }
-    Ok(kdf_ck(&key).0)
+    Ok(key)
 }
 
 /// Opens a message with a message key obtained outside the session (escrow, a stolen state),

@@ -5,8 +5,9 @@
 //! |---|---|---|
 //! | 0 | 1 | granularity: 1 message key, 2 chain key, 3 session start |
 //! | 1 | 4 | epoch of the authority key (0 for global and split scopes) |
-//! | 5 | 32 | HPKE encapsulated key |
-//! | 37 | 48 or 80 | HPKE ciphertext of the 32- or 64-byte material, with its 16-byte tag |
+//! | 5 | 4 | first message index the material covers (chain granularity; 0 otherwise) |
+//! | 9 | 32 | HPKE encapsulated key |
+//! | 41 | 48 or 80 | HPKE ciphertext of the 32- or 64-byte material, with its 16-byte tag |
 //! | end | 0 or 2 | 16-bit checksum, in the weak-check (Clipper LEAF) mode only |
 //!
 //! **Deterministic encapsulation.** The HPKE ephemeral key is drawn from a ChaCha20 RNG seeded
@@ -32,7 +33,7 @@ type Aead = hpke::aead::AesGcm256;
 const INFO: &[u8] = b"doormat v1 escrow field";
 /// HKDF info for the encapsulation seed.
 const SEED_INFO: &[u8] = b"doormat v1 escrow encapsulation seed";
-const HEADER_LEN: usize = 1 + 4 + 32;
+const HEADER_LEN: usize = 1 + 4 + 4 + 32;
 const TAG_LEN: usize = 16;
 
 /// What binds a field to its message: `AD ‖ tag ‖ the message's header, ratchet key or base key`.
@@ -52,6 +53,7 @@ pub(crate) fn binding(
 pub(crate) fn seal(
     granularity: Granularity,
     epoch: u32,
+    index: u32,
     public: &AuthorityPublicKey,
     material: &[u8],
     binding: &[u8],
@@ -74,6 +76,7 @@ pub(crate) fn seal(
     let mut out = Vec::with_capacity(HEADER_LEN + ciphertext.len() + 2);
     out.push(granularity.tag());
     out.extend_from_slice(&epoch.to_be_bytes());
+    out.extend_from_slice(&index.to_be_bytes());
     out.extend_from_slice(&encapped.to_bytes());
     out.extend_from_slice(&ciphertext);
     Ok(out)
@@ -83,6 +86,7 @@ pub(crate) fn seal(
 pub(crate) struct Parsed<'a> {
     pub(crate) granularity: Granularity,
     pub(crate) epoch: u32,
+    pub(crate) index: u32,
     pub(crate) encapped: &'a [u8],
     pub(crate) ciphertext: &'a [u8],
     /// The field without its checksum: what the checksum covers.
@@ -114,7 +118,8 @@ pub(crate) fn parse(bytes: &[u8], weak: bool) -> Result<Parsed<'_>, DesignError>
     Ok(Parsed {
         granularity,
         epoch: u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]]),
-        encapped: &bytes[5..HEADER_LEN],
+        index: u32::from_be_bytes([bytes[5], bytes[6], bytes[7], bytes[8]]),
+        encapped: &bytes[9..HEADER_LEN],
         ciphertext: &bytes[HEADER_LEN..body_len],
         body: &bytes[..body_len],
         checksum,

@@ -62,7 +62,11 @@ impl Opener {
         let field = field::parse(field_bytes, self.weak)?;
         let item: Vec<u8> = match (field.granularity, &parsed) {
             (Granularity::Message, _) => message.header_bytes.to_vec(),
-            (Granularity::Chain, _) => ratchet_key.to_vec(),
+            (Granularity::Chain, _) => {
+                let mut item = ratchet_key.to_vec();
+                item.extend_from_slice(&field.index.to_be_bytes());
+                item
+            }
             (Granularity::Session, WireMessage::PreKey(prekey)) => {
                 prekey.fields.base_key.to_bytes().to_vec()
             }
@@ -83,7 +87,11 @@ impl Opener {
         let key = match field.granularity {
             Granularity::Message => MessageKey::from_bytes(to_key(&material[..])?),
             Granularity::Chain => {
-                message_key_at(&to_key(&material[..])?, header.index, DEFAULT_MAX_SKIP)?
+                let steps = header
+                    .index
+                    .checked_sub(field.index)
+                    .ok_or(DesignError::NoKey("field covers only later messages"))?;
+                message_key_at(&to_key(&material[..])?, steps, DEFAULT_MAX_SKIP)?
             }
             Granularity::Session => {
                 let chain = Zeroizing::new(to_key(&material[32..])?);

@@ -1,5 +1,11 @@
 //! The client side of escrow: a compliant sender attaches fields, a compliant recipient checks
 //! them.
+//!
+//! At chain granularity the sender seals the chain key once per chain *and again whenever the
+//! epoch changes mid-chain*, then under the new epoch's key and from the current index: every
+//! message is covered by the key of the epoch it is sent in, and a long chain does not outlive
+//! its epoch key's deletion. (The re-sealed chain key also derives the chain's later messages,
+//! so an epoch key opens a chain from where it was sealed to its end.)
 
 use zeroize::Zeroizing;
 
@@ -10,7 +16,10 @@ use super::{
 };
 use crate::{
     design::{DesignError, SimTime},
-    protocol::{KeyTrace, message::WireMessage, x3dh::AD_LEN},
+    protocol::{
+        ChainStart, DEFAULT_MAX_SKIP, KeyTrace, chain_key_after, message::WireMessage,
+        x3dh::AD_LEN,
+    },
 };
 
 /// Received chains remembered before the endpoint asks the session which are still alive.
@@ -26,31 +35,48 @@ pub struct EscrowPolicy {
     family_key: Zeroizing<[u8; 32]>,
 }
 
-/// One session side's escrow memory: the field of its sending chain, the checked fields of the
-/// received chains that can still deliver messages, and the session-start field.
+/// The field a sender repeats on its chain, with the chain and epoch it was sealed for.
+#[derive(Clone)]
+struct SendingField {
+    chain: [u8; 32],
+    epoch: u32,
+    field: Vec<u8>,
+}
+
+/// A received chain: its key at index 0, and the last field checked on it.
+#[derive(Clone)]
+struct ReceivedChain {
+    chain: [u8; 32],
+    start: Zeroizing<[u8; 32]>,
+    field: Vec<u8>,
+}
+
+/// One session side's escrow memory: the field of its sending chain, the received chains that
+/// can still deliver messages, and the session-start field.
 #[derive(Clone, Default)]
 pub struct EscrowEndpoint {
-    sending: Option<([u8; 32], Vec<u8>)>,
-    received: Vec<([u8; 32], Vec<u8>)>,
+    sending: Option<SendingField>,
+    received: Vec<ReceivedChain>,
     session: Option<Vec<u8>>,
 }
 
 impl EscrowEndpoint {
-    fn received_field(&self, ratchet_key: &[u8; 32]) -> Option<&Vec<u8>> {
-        self.received
-            .iter()
-            .find(|(key, _)| key == ratchet_key)
-            .map(|(_, field)| field)
-    }
-
-    /// Forgets the fields of received chains that can no longer deliver a message (`alive`
-    /// says which can: the current chain, and chains with skipped keys left). Runs only once
-    /// more than a few are held, so the usual cost is nothing.
+    /// Forgets the received chains that can no longer deliver a message (`alive` says which
+    /// can: the current chain, and chains with skipped keys left). Runs only once more than a few
+    /// are held, so the usual cost is nothing.
     pub fn forget_dead_chains(&mut self, alive: impl Fn(&[u8; 32]) -> bool) {
         if self.received.len() > CHAINS_BEFORE_PRUNING {
-            self.received.retain(|(key, _)| alive(key));
+            self.received.retain(|chain| alive(&chain.chain));
         }
     }
+}
+
+/// The binding item of a chain field: the chain's ratchet key and the first index covered.
+fn chain_item(ratchet_key: &[u8; 32], index: u32) -> [u8; 36] {
+    let mut item = [0u8; 36];
+    item[..32].copy_from_slice(ratchet_key);
+    item[32..].copy_from_slice(&index.to_be_bytes());
+    item
 }
 
 impl EscrowPolicy {
@@ -61,12 +87,7 @@ impl EscrowPolicy {
         directory: Directory,
         family_key: [u8; 32],
     ) -> Self {
-        Self {
-            granularity,
-            verification,
-            directory,
-            family_key: Zeroizing::new(family_key),
-        }
+        Self { granularity, verification, directory, family_key: Zeroizing::new(family_key) }
     }
 
     /// The granularity clients escrow at.
@@ -85,34 +106,37 @@ impl EscrowPolicy {
         now: SimTime,
     ) -> Result<Vec<u8>, DesignError> {
         let parsed = WireMessage::try_from(wire).map_err(crate::protocol::SessionError::from)?;
-        let header = &parsed.message().header;
+        let message = parsed.message();
         match self.granularity {
             Granularity::Message => self.seal(
                 now,
+                message.header.index,
                 &trace.message_key[..],
                 associated_data,
-                parsed.message().header_bytes,
+                message.header_bytes,
             ),
             Granularity::Chain => {
-                let key = header.ratchet_key.to_bytes();
-                if let Some(start) = &trace.chain_start {
-                    let field = self.seal(now, &start.chain_key[..], associated_data, &key)?;
-                    endpoint.sending = Some((key, field));
+                let chain = message.header.ratchet_key.to_bytes();
+                let (epoch, _) = self.directory.key_at(now)?;
+                let current = endpoint.sending.as_ref().filter(|s| s.chain == chain && s.epoch == epoch);
+                if let Some(sending) = current {
+                    return Ok(sending.field.clone());
                 }
-                match &endpoint.sending {
-                    Some((chain, field)) if *chain == key => Ok(field.clone()),
-                    _ => Err(DesignError::EscrowRejected("sender lost its chain's field")),
-                }
+                let chain_key = trace
+                    .chain_key
+                    .as_ref()
+                    .ok_or(DesignError::EscrowRejected("sender has no chain key to escrow"))?;
+                let item = chain_item(&chain, trace.index);
+                let field = self.seal(now, trace.index, &chain_key[..], associated_data, &item)?;
+                endpoint.sending = Some(SendingField { chain, epoch, field: field.clone() });
+                Ok(field)
             }
             Granularity::Session => {
-                let WireMessage::PreKey(prekey) = parsed else {
-                    return Ok(Vec::new());
-                };
+                let WireMessage::PreKey(prekey) = parsed else { return Ok(Vec::new()) };
                 if let (Some(start), None) = (&trace.chain_start, &endpoint.session) {
                     let material = session_material(start);
                     let base = prekey.fields.base_key.to_bytes();
-                    endpoint.session =
-                        Some(self.seal(now, &material[..], associated_data, &base)?);
+                    endpoint.session = Some(self.seal(now, 0, &material[..], associated_data, &base)?);
                 }
                 endpoint
                     .session
@@ -138,43 +162,57 @@ impl EscrowPolicy {
         match self.granularity {
             Granularity::Message => self.verify(
                 field,
+                message.header.index,
                 &trace.message_key[..],
                 associated_data,
                 message.header_bytes,
                 now,
             ),
             Granularity::Chain => {
-                let key = message.header.ratchet_key.to_bytes();
+                let chain = message.header.ratchet_key.to_bytes();
                 if let Some(start) = &trace.chain_start {
-                    self.verify(field, &start.chain_key[..], associated_data, &key, now)?;
-                    endpoint.received.push((key, field.to_vec()));
+                    endpoint.received.retain(|c| c.chain != chain);
+                    endpoint.received.push(ReceivedChain {
+                        chain,
+                        start: start.chain_key.clone(),
+                        field: Vec::new(),
+                    });
+                }
+                let known = endpoint
+                    .received
+                    .iter_mut()
+                    .find(|c| c.chain == chain)
+                    .ok_or(DesignError::EscrowRejected("chain start not seen, field unchecked"))?;
+                if known.field == field {
                     return Ok(());
                 }
-                match endpoint.received_field(&key) {
-                    Some(known) if known.as_slice() == field => Ok(()),
-                    Some(_) => Err(DesignError::EscrowRejected("field differs within a chain")),
-                    None => Err(DesignError::EscrowRejected(
-                        "chain start not seen, field unchecked",
-                    )),
+                // A new field on this chain (its first, or re-sealed for a new epoch): it must
+                // seal the chain key at the index it names, no later than this message.
+                let index = field::parse(field, self.verification == Verification::Checksum16)
+                    .map_err(|_| DesignError::EscrowRejected("malformed escrow field"))?
+                    .index;
+                if index > message.header.index {
+                    return Err(DesignError::EscrowRejected("field starts after its message"));
                 }
+                let chain_key = chain_key_after(&known.start, index, DEFAULT_MAX_SKIP)?;
+                let item = chain_item(&chain, index);
+                self.verify(field, index, &chain_key[..], associated_data, &item, now)?;
+                known.field = field.to_vec();
+                Ok(())
             }
             Granularity::Session => {
                 let WireMessage::PreKey(prekey) = parsed else {
                     return if field.is_empty() {
                         Ok(())
                     } else {
-                        Err(DesignError::EscrowRejected(
-                            "field on a non-initial message",
-                        ))
+                        Err(DesignError::EscrowRejected("field on a non-initial message"))
                     };
                 };
                 if let Some(known) = &endpoint.session {
                     return if known.as_slice() == field {
                         Ok(())
                     } else {
-                        Err(DesignError::EscrowRejected(
-                            "field differs within the session",
-                        ))
+                        Err(DesignError::EscrowRejected("field differs within the session"))
                     };
                 }
                 let start = trace
@@ -183,24 +221,26 @@ impl EscrowPolicy {
                     .ok_or(DesignError::EscrowRejected("session start not seen"))?;
                 let material = session_material(start);
                 let base = prekey.fields.base_key.to_bytes();
-                self.verify(field, &material[..], associated_data, &base, now)?;
+                self.verify(field, 0, &material[..], associated_data, &base, now)?;
                 endpoint.session = Some(field.to_vec());
                 Ok(())
             }
         }
     }
 
-    /// Seals `material` bound to `item`, with the weak-check checksum when that mode is on.
+    /// Seals `material` (covering messages from `index`) bound to `item`, with the weak-check
+    /// checksum when that mode is on.
     fn seal(
         &self,
         now: SimTime,
+        index: u32,
         material: &[u8],
         associated_data: &[u8; AD_LEN],
         item: &[u8],
     ) -> Result<Vec<u8>, DesignError> {
         let (epoch, public) = self.directory.key_at(now)?;
         let binding = binding(associated_data, self.granularity, item);
-        let mut out = field::seal(self.granularity, epoch, public, material, &binding)?;
+        let mut out = field::seal(self.granularity, epoch, index, public, material, &binding)?;
         if self.verification == Verification::Checksum16 {
             let sum = checksum::checksum(&self.family_key, material, &out);
             out.extend_from_slice(&sum);
@@ -211,6 +251,7 @@ impl EscrowPolicy {
     fn verify(
         &self,
         field: &[u8],
+        index: u32,
         material: &[u8],
         associated_data: &[u8; AD_LEN],
         item: &[u8],
@@ -239,14 +280,18 @@ impl EscrowPolicy {
                 }
                 let public = self.directory.key(parsed.epoch)?;
                 let binding = binding(associated_data, self.granularity, item);
-                let expected =
-                    field::seal(self.granularity, parsed.epoch, public, material, &binding)?;
+                let expected = field::seal(
+                    self.granularity,
+                    parsed.epoch,
+                    index,
+                    public,
+                    material,
+                    &binding,
+                )?;
                 if expected == field {
                     Ok(())
                 } else {
-                    Err(DesignError::EscrowRejected(
-                        "field does not match its message",
-                    ))
+                    Err(DesignError::EscrowRejected("field does not match its message"))
                 }
             }
         }
@@ -254,7 +299,7 @@ impl EscrowPolicy {
 }
 
 /// Session-start material: the root key after the first DH step, then the first chain key.
-fn session_material(start: &crate::protocol::ChainStart) -> Zeroizing<[u8; 64]> {
+fn session_material(start: &ChainStart) -> Zeroizing<[u8; 64]> {
     let mut material = Zeroizing::new([0u8; 64]);
     material[..32].copy_from_slice(&start.root_key[..]);
     material[32..].copy_from_slice(&start.chain_key[..]);

@@ -173,11 +173,13 @@ impl Session {
             root_key: Zeroizing::new(*self.root.bytes()),
             chain_key: Zeroizing::new(*chain.key.bytes()),
         });
+        let chain_key = Some(Zeroizing::new(*chain.key.bytes()));
         let (index, message_key) = chain.next().ok_or(SessionError::ChainExhausted)?;
         let trace = KeyTrace {
             index,
             message_key: Zeroizing::new(*message_key.as_bytes()),
             chain_start,
+            chain_key,
         };
         let header = Header {
             ratchet_key: self.ratchet.public,
@@ -237,7 +239,8 @@ impl Session {
             let mut plaintext = message.ciphertext.to_vec();
             key.open(&associated_data, &mut plaintext, message.tag)
                 .map_err(|_| SessionError::Authentication)?;
-            let trace = KeyTrace { index: header.index, message_key, chain_start: None };
+            let trace =
+                KeyTrace { index: header.index, message_key, chain_start: None, chain_key: None };
             Ok((plaintext, trace))
         };
         let decrypted = |(plaintext, trace), update| Decrypted { plaintext, trace, update };
