@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | 0 | 1 | granularity: 1 message key, 2 chain key, 3 session start |
 //! | 1 | 4 | epoch of the authority key (0 for global and split scopes) |
-//! | 5 | 4 | first message index the material covers (chain granularity; 0 otherwise) |
+//! | 5 | 4 | first index covered: the message's own (message), the sealing point (chain), 0 |
 //! | 9 | 32 | HPKE encapsulated key |
 //! | 41 | 48 or 80 | HPKE ciphertext of the 32- or 64-byte material, with its 16-byte tag |
 //! | end | 0 or 2 | 16-bit checksum, in the weak-check (Clipper LEAF) mode only |

@@ -9,9 +9,10 @@
 //!
 //! **Granularity** ([`Granularity`]) sets what a field escrows:
 //! - `message`: each message key (a public-key operation on every message);
-//! - `chain`: each chain key CK at index 0, once per DH ratchet step; the holder derives every
-//!   message key of the chain with KDF_CK. Each message of the chain repeats the cached field, so
-//!   any single captured message opens, and the HPKE cost is paid once per chain;
+//! - `chain`: each chain key, once per DH ratchet step and again when the epoch changes
+//!   mid-chain; the holder derives every later message key of the chain with KDF_CK. Each message
+//!   repeats the chain's current field, so any single captured message opens, and the HPKE cost is
+//!   paid once per chain and epoch;
 //! - `session`: the session's starting keys (the root key RK₁ and the initiator's first chain key),
 //!   carried by the initial messages only. It opens the initiator's first chain and *nothing
 //!   after the first DH ratchet step*: the next root key needs a DH output that only the two

@@ -43,12 +43,12 @@ struct SendingField {
     field: Vec<u8>,
 }
 
-/// A received chain: its key at index 0, and the last field checked on it.
+/// A received chain: its key at index 0, and the last field checked on it (none yet at first).
 #[derive(Clone)]
 struct ReceivedChain {
     chain: [u8; 32],
     start: Zeroizing<[u8; 32]>,
-    field: Vec<u8>,
+    field: Option<Vec<u8>>,
 }
 
 /// One session side's escrow memory: the field of its sending chain, the received chains that
@@ -175,7 +175,7 @@ impl EscrowPolicy {
                     endpoint.received.push(ReceivedChain {
                         chain,
                         start: start.chain_key.clone(),
-                        field: Vec::new(),
+                        field: None,
                     });
                 }
                 let known = endpoint
@@ -183,7 +183,7 @@ impl EscrowPolicy {
                     .iter_mut()
                     .find(|c| c.chain == chain)
                     .ok_or(DesignError::EscrowRejected("chain start not seen, field unchecked"))?;
-                if known.field == field {
+                if known.field.as_deref() == Some(field) {
                     return Ok(());
                 }
                 // A new field on this chain (its first, or re-sealed for a new epoch): it must
@@ -197,7 +197,7 @@ impl EscrowPolicy {
                 let chain_key = chain_key_after(&known.start, index, DEFAULT_MAX_SKIP)?;
                 let item = chain_item(&chain, index);
                 self.verify(field, index, &chain_key[..], associated_data, &item, now)?;
-                known.field = field.to_vec();
+                known.field = Some(field.to_vec());
                 Ok(())
             }
             Granularity::Session => {

@@ -12,7 +12,9 @@
 //!    the others as outside it;
 //! 3. without the key (empty or corrupted ring) nothing opens;
 //! 4. split scope: k-1 shares open nothing, any k shares everything;
-//! 5. epoch scope: one epoch key opens exactly its epoch, a deleted key nothing;
+//! 5. epoch scope: one epoch key opens exactly its epoch, a deleted key nothing; a chain that
+//!    outlives an epoch key stays escrowed (re-sealed mid-chain), except at `session`
+//!    granularity, whose single field is documented to live only as long as its epoch key;
 //! 6. a compliant recipient refuses malformed, truncated, stripped or swapped fields; a rogue
 //!    sender defeats the 16-bit checksum in about 2^16 tries, never full verification;
 //! 7. ghost: the hidden device reads its target's messages from when it is added, no earlier;
@@ -22,7 +24,7 @@
 //!
 //! # Known bugs
 //!
-//! Tests of the three properties below are `#[ignore]`d for the designs where they fail (see
+//! Tests of the two properties below are `#[ignore]`d for the designs where they fail (see
 //! [`known_bug!`]): run them with `cargo test --test all designs -- --ignored`.
 //!
 //! - `state_isolation` — `Design::receive`/`accept` (src/design/runtime.rs) decrypt *and commit*
@@ -34,11 +36,6 @@
 //!   holds to `Sharks::recover`, which counts distinct shares for the threshold but interpolates
 //!   over all of them: a ring holding k distinct shares plus a copy of one (two trustees' rings
 //!   merged) rebuilds a wrong key and opens nothing.
-//! - `long_chain` — at `chain` and `session` granularity the field sealed at a chain's start is
-//!   repeated for the whole chain (src/design/escrow/policy.rs, `field_for_send`), under the
-//!   epoch key of the chain's start. A chain that outlives that key's retention keeps being sent
-//!   under a deleted key: the authority cannot open its later messages with the keys it holds
-//!   when they are sent.
 
 mod properties;
 mod support;
@@ -64,12 +61,6 @@ macro_rules! known_bug {
         #[test]
         #[ignore = "BUG: KeyRing::secret_for interpolates over duplicate shares \
                     (src/design/escrow/keys.rs); see designs/mod.rs"]
-        $item
-    };
-    (long_chain [long_chain $($rest:ident)*] $item:item) => {
-        #[test]
-        #[ignore = "BUG: a chain/session field is never re-sealed when its epoch key is deleted \
-                    (src/design/escrow/policy.rs); see designs/mod.rs"]
         $item
     };
     ($bug:ident [$other:ident $($rest:ident)*] $item:item) => {
@@ -137,11 +128,10 @@ macro_rules! conformance {
                 properties::epoch_keys(run());
             }
 
-            known_bug!(long_chain [$($($bug)*)?]
-                fn long_chain_stays_escrowed() {
-                    properties::long_chain_stays_escrowed(monologue());
-                }
-            );
+            #[test]
+            fn long_chain_stays_escrowed() {
+                properties::long_chain_stays_escrowed(monologue());
+            }
 
             #[test]
             fn rejects_malformed_fields() {
@@ -178,42 +168,19 @@ conformance!(
     escrow_global_message,
     escrow(global(), Granularity::Message),
 );
-conformance!(
-    escrow_global_chain,
-    escrow(global(), Granularity::Chain),
-);
+conformance!(escrow_global_chain, escrow(global(), Granularity::Chain),);
 conformance!(
     escrow_global_session,
     escrow(global(), Granularity::Session),
 );
 
-conformance!(
-    escrow_epoch_message,
-    escrow(epoch(), Granularity::Message),
-);
-conformance!(
-    escrow_epoch_chain,
-    escrow(epoch(), Granularity::Chain),
-    bugs: [long_chain],
-);
-conformance!(
-    escrow_epoch_session,
-    escrow(epoch(), Granularity::Session),
-    bugs: [long_chain],
-);
+conformance!(escrow_epoch_message, escrow(epoch(), Granularity::Message),);
+conformance!(escrow_epoch_chain, escrow(epoch(), Granularity::Chain),);
+conformance!(escrow_epoch_session, escrow(epoch(), Granularity::Session),);
 
-conformance!(
-    escrow_split_message,
-    escrow(split(), Granularity::Message),
-);
-conformance!(
-    escrow_split_chain,
-    escrow(split(), Granularity::Chain),
-);
-conformance!(
-    escrow_split_session,
-    escrow(split(), Granularity::Session),
-);
+conformance!(escrow_split_message, escrow(split(), Granularity::Message),);
+conformance!(escrow_split_chain, escrow(split(), Granularity::Chain),);
+conformance!(escrow_split_session, escrow(split(), Granularity::Session),);
 
 conformance!(
     escrow_global_message_checksum16,

@@ -9,8 +9,9 @@
 //! so the protocol messages inside the envelopes are byte-for-byte those of `plain`.
 //!
 //! What each design should reveal is computed here from the script alone ([`Model`]): which
-//! sending chain each message is on, when that chain started, which epoch that was. Nothing is
-//! read back from the envelopes to decide what ought to open.
+//! sending chain each message is on, at which index, when it and its chain were sent, and so which
+//! send sealed the escrow covering it, in which epoch ([`Run::sealed_by`]). Nothing is read back
+//! from the envelopes to decide what ought to open.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -609,16 +610,53 @@ impl Run {
         self.escrowed(message)
     }
 
-    /// When the escrowed material covering `message` was sealed: at its own send for `message`
-    /// granularity, at its chain's first send for `chain` and `session`.
-    pub(crate) fn sealed_at(&self, message: &Message) -> SimTime {
+    /// The first message of `message`'s chain that its sender sent in the same epoch (of the
+    /// epoch scope's length, whatever the design): where a chain that straddles an epoch boundary
+    /// first sends in its new epoch.
+    pub(crate) fn first_of_chain_in_epoch(&self, message: &Message) -> &Message {
+        self.messages
+            .iter()
+            .filter(|m| {
+                (m.sender, m.chain) == (message.sender, message.chain)
+                    && m.sent_at / EPOCH == message.sent_at / EPOCH
+            })
+            .min_by_key(|m| m.chain_index)
+            .expect("the message itself")
+    }
+
+    /// The message whose sending sealed the escrowed material covering `message`, from the
+    /// script: `message` itself at `message` granularity; at `chain` granularity the first
+    /// message of its chain sent in its epoch (the sender re-seals the chain key when the epoch
+    /// changes mid-chain; single-key scopes have one epoch, so that is the chain's first
+    /// message); at `session` granularity the first message of its chain, the session's start
+    /// (sealed once, never re-sealed).
+    pub(crate) fn sealed_by<'a>(&'a self, message: &'a Message) -> &'a Message {
         match self.fixture.granularity() {
-            Some(Granularity::Message) => message.sent_at,
-            _ => message.chain_started_at,
+            Some(Granularity::Message) => message,
+            Some(Granularity::Chain) if self.fixture.is_epoch_scope() => {
+                self.first_of_chain_in_epoch(message)
+            }
+            _ => self
+                .messages
+                .iter()
+                .find(|m| (m.sender, m.chain, m.chain_index) == (message.sender, message.chain, 0))
+                .expect("every chain has a first message"),
         }
     }
 
+    /// When the escrowed material covering `message` was sealed.
+    pub(crate) fn sealed_at(&self, message: &Message) -> SimTime {
+        self.sealed_by(message).sent_at
+    }
+
+    /// The first chain index the escrowed material covering `message` covers: the index it was
+    /// sealed at (its own at `message` granularity, 0 at `session`).
+    pub(crate) fn covered_from(&self, message: &Message) -> u32 {
+        self.sealed_by(message).chain_index
+    }
+
     /// The authority-key epoch that covers `message`: by seal time in the epoch scope, 0 else.
+    /// At `message` and `chain` granularity that is the epoch `message` is sent in.
     pub(crate) fn epoch_of(&self, message: &Message) -> u32 {
         if self.fixture.is_epoch_scope() {
             u32::try_from(self.sealed_at(message) / EPOCH).unwrap()
@@ -662,13 +700,18 @@ impl Run {
 
     /// Some messages in delivery order, for the per-message checks (each costs HPKE): the three
     /// initial messages, the first delivery of every other chain (where a recipient checks a
-    /// chain field from scratch), and every tenth message from the fifth.
+    /// chain field from scratch), the first message of a chain sent in a new epoch (where a
+    /// `chain` sender re-seals, and the recipient checks the new field), and every tenth message
+    /// from the fifth.
     pub(crate) fn sample(&self) -> Vec<&Message> {
         self.delivery_order
             .iter()
             .map(|&i| &self.messages[i])
             .filter(|m| {
-                m.index < 3 || (m.first_delivered_of_chain && m.chain % 2 == 0) || m.index % 10 == 5
+                m.index < 3
+                    || (m.first_delivered_of_chain && m.chain % 2 == 0)
+                    || (m.chain_index > 0 && self.first_of_chain_in_epoch(m).index == m.index)
+                    || m.index % 10 == 5
             })
             .collect()
     }
