@@ -28,8 +28,8 @@
 //!   sender, not per conversation.
 //! - `designs_open`: the key holder's [`Opener::open`] of one captured message, per escrow
 //!   design: HPKE open of the field, then AES-GCM open of the message (`chain` also runs KDF_CK
-//!   from index 0 to the message's index, here 5; `session` opens the initial message; the split
-//!   key is rebuilt from 3 shares on every open, as the opener does).
+//!   from the field's first index, 0, to the message's, 5; `session` opens the initial message;
+//!   the split key is rebuilt from 3 shares on every open, as the opener does).
 //!
 //! # Validity
 //!
@@ -41,20 +41,28 @@
 //! exactly what a real ghost session sees in either workload. Before registering a bench, each
 //! design is checked once end to end, and the opener once against the plaintext.
 //!
-//! # Wire bytes
+//! # After the benches (stderr)
 //!
-//! Criterion does not report sizes, so after the benches `main` prints (to stderr) the bytes each
-//! design adds to a message: envelope length minus plaintext length in each workload, and for
-//! `ghost` the whole fan-out copy on top.
+//! - **Interleaved check** (under `cargo bench` only): every design of a workload runs a few
+//!   operations in turn, round after round, through the same routines and batching as the
+//!   criterion benches. Load from other processes then hits all designs alike, so the median
+//!   per-round ratio to `plain` holds on a busy machine, where criterion's groups, measured one
+//!   design after another, may not.
+//! - **Wire bytes**: criterion does not report sizes, so `main` prints the bytes each design adds
+//!   to a message: envelope length minus plaintext length in each workload, and for `ghost` the
+//!   whole fan-out copy on top.
 
 #![allow(
     clippy::expect_used,
     reason = "a bench must stop rather than time an error path if an operation fails"
 )]
 
-use std::hint::black_box;
+use std::{
+    hint::black_box,
+    time::{Duration, Instant},
+};
 
-use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
+use criterion::{BatchSize, Bencher, Criterion, measurement::WallTime};
 use doormat::{
     design::{
         DAY, Design, DesignSpec, Endpoint, HOUR, SimTime,
@@ -64,7 +72,7 @@ use doormat::{
         },
         ghost::{GhostDevice, GhostFanout, GhostReader, GhostSpec},
     },
-    protocol::{Account, Session},
+    protocol::{Account, Session, x3dh::AD_LEN},
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -310,123 +318,263 @@ impl GhostStream {
     }
 }
 
-/// Registers one design's encrypt + decrypt of one message from `ready`, checked once first.
-fn register(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    case: &Case,
-    ready: &Pair,
-    rng: &mut ChaCha20Rng,
-) {
-    let (_, read) = ready.clone().send(&case.design, rng, true);
-    assert_eq!(read, PLAINTEXT, "{}: the message round-trips", case.label);
-    let design = &case.design;
-    if case.ghost {
-        let mut ghost = GhostStream::new(rng);
-        let (_, read) = ghost.copy(rng);
-        assert_eq!(read, PLAINTEXT, "the ghost reads the message");
-        group.bench_function(&case.label, |b| {
-            b.iter_batched(
-                || ready.clone(),
+/// Runs a batched measurement: untimed `setup` of fresh inputs, timed `routine` on each, the
+/// outputs dropped untimed. Criterion's [`Bencher`] is one; [`Timer`] is the interleaved check's.
+trait Driver {
+    fn drive<I, O>(&mut self, setup: impl FnMut() -> I, routine: impl FnMut(I) -> O);
+}
+
+impl Driver for Bencher<'_, WallTime> {
+    fn drive<I, O>(&mut self, setup: impl FnMut() -> I, routine: impl FnMut(I) -> O) {
+        self.iter_batched(setup, routine, BatchSize::SmallInput);
+    }
+}
+
+/// Times `iterations` runs of a routine, as criterion's `iter_batched` does, for the interleaved
+/// check.
+struct Timer {
+    iterations: usize,
+    elapsed: Duration,
+}
+
+impl Driver for Timer {
+    fn drive<I, O>(&mut self, mut setup: impl FnMut() -> I, mut routine: impl FnMut(I) -> O) {
+        let inputs: Vec<I> = (0..self.iterations).map(|_| setup()).collect();
+        let mut outputs = Vec::with_capacity(self.iterations);
+        let start = Instant::now();
+        for input in inputs {
+            outputs.push(routine(input));
+        }
+        self.elapsed = start.elapsed();
+        drop(black_box(outputs));
+    }
+}
+
+/// The four workloads, each a criterion group.
+#[derive(Clone, Copy)]
+enum Workload {
+    Burst,
+    PingPong,
+    Initial,
+    Open,
+}
+
+impl Workload {
+    const ALL: [Workload; 4] = [
+        Workload::Burst,
+        Workload::PingPong,
+        Workload::Initial,
+        Workload::Open,
+    ];
+
+    fn group(self) -> &'static str {
+        match self {
+            Workload::Burst => "designs_burst",
+            Workload::PingPong => "designs_pingpong",
+            Workload::Initial => "designs_initial",
+            Workload::Open => "designs_open",
+        }
+    }
+}
+
+/// What one bench starts from.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per bench and never moved while timed"
+)]
+enum Prepared {
+    /// Alice's next message to Bob, from `ready`; with the ghost's streams for `ghost`.
+    Message {
+        ready: Pair,
+        ghost: Option<GhostStream>,
+    },
+    /// Alice's initial message.
+    Initial(Initial),
+    /// The key holder's ring, and the captured envelope it opens.
+    Open {
+        ring: KeyRing,
+        verification: Verification,
+        captured: Vec<u8>,
+        associated_data: [u8; AD_LEN],
+    },
+}
+
+/// One design in one workload: its prepared state, checked end to end once.
+struct Op {
+    label: String,
+    design: Design,
+    rng: ChaCha20Rng,
+    prepared: Prepared,
+}
+
+impl Op {
+    /// `case` in `workload`, or `None` where the workload does not apply (ghost's initial
+    /// message, opening a design without escrow).
+    fn new(case: &Case, workload: Workload, seed: u64) -> Option<Self> {
+        let mut rng = rng(seed);
+        let design = &case.design;
+        let prepared = match workload {
+            Workload::Burst | Workload::PingPong => {
+                let ready = match workload {
+                    Workload::PingPong => ping_pong_ready(design, &mut rng),
+                    _ => burst_ready(design, &mut rng),
+                };
+                let (_, read) = ready.clone().send(design, &mut rng, true);
+                assert_eq!(read, PLAINTEXT, "{}: the message round-trips", case.label);
+                let ghost = case.ghost.then(|| {
+                    let mut ghost = GhostStream::new(&mut rng);
+                    let (_, read) = ghost.copy(&mut rng);
+                    assert_eq!(read, PLAINTEXT, "the ghost reads its copy");
+                    ghost
+                });
+                Prepared::Message { ready, ghost }
+            }
+            Workload::Initial if case.ghost => return None,
+            Workload::Initial => {
+                let ready = Initial::new(&mut rng);
+                let (_, _, read) = ready.clone().send(design, &mut rng);
+                assert_eq!(read, PLAINTEXT, "{}: the initial message opens", case.label);
+                Prepared::Initial(ready)
+            }
+            Workload::Open => {
+                let (ring, verification) = case.opener.clone()?;
+                // Session escrow rides on the initial message only; the others on every message.
+                let (pair, captured) = if case.label.ends_with("/session") {
+                    let (pair, envelope, _) = Initial::new(&mut rng).send(design, &mut rng);
+                    (pair, envelope)
+                } else {
+                    let mut pair = burst_ready(design, &mut rng);
+                    let (envelope, _) = pair.send(design, &mut rng, true);
+                    (pair, envelope)
+                };
+                let associated_data = *pair.alice.associated_data();
+                let opened = Opener::new(ring.clone(), verification)
+                    .open(&captured, &associated_data)
+                    .expect("the key holder opens the captured message");
+                assert_eq!(opened, PLAINTEXT, "{}: the opener reads it", case.label);
+                Prepared::Open {
+                    ring,
+                    verification,
+                    captured,
+                    associated_data,
+                }
+            }
+        };
+        Some(Self {
+            label: case.label.clone(),
+            design: design.clone(),
+            rng,
+            prepared,
+        })
+    }
+
+    /// Measures the operation with `driver`, on fresh copies of the prepared state.
+    fn run(&mut self, driver: &mut impl Driver) {
+        let Self {
+            design,
+            rng,
+            prepared,
+            ..
+        } = self;
+        match prepared {
+            Prepared::Message { ready, ghost } => driver.drive(
+                || Pair::clone(ready),
                 |mut pair| {
                     let message = pair.send(design, rng, true);
-                    let copy = ghost.copy(rng);
+                    let copy = ghost.as_mut().map(|ghost| ghost.copy(rng));
                     (pair, message, copy)
                 },
-                BatchSize::SmallInput,
-            )
-        });
-    } else {
-        group.bench_function(&case.label, |b| {
-            b.iter_batched(
-                || ready.clone(),
-                |mut pair| {
-                    let message = pair.send(design, rng, true);
-                    (pair, message)
-                },
-                BatchSize::SmallInput,
-            )
-        });
-    }
-}
-
-/// One message on existing chains, every design.
-fn burst(c: &mut Criterion) {
-    let mut rng = rng(2);
-    let mut group = c.benchmark_group("designs_burst");
-    for case in cases() {
-        let ready = burst_ready(&case.design, &mut rng);
-        register(&mut group, &case, &ready, &mut rng);
-    }
-    group.finish();
-}
-
-/// One message right after the direction changed, every design.
-fn ping_pong(c: &mut Criterion) {
-    let mut rng = rng(3);
-    let mut group = c.benchmark_group("designs_pingpong");
-    for case in cases() {
-        let ready = ping_pong_ready(&case.design, &mut rng);
-        register(&mut group, &case, &ready, &mut rng);
-    }
-    group.finish();
-}
-
-/// The initial message of a session, every design but ghost.
-fn initial(c: &mut Criterion) {
-    let mut rng = rng(4);
-    let mut group = c.benchmark_group("designs_initial");
-    for case in cases().into_iter().filter(|case| !case.ghost) {
-        let ready = Initial::new(&mut rng);
-        let (_, _, read) = ready.clone().send(&case.design, &mut rng);
-        assert_eq!(read, PLAINTEXT, "{}: the initial message opens", case.label);
-        let design = &case.design;
-        group.bench_function(&case.label, |b| {
-            b.iter_batched(
-                || ready.clone(),
-                |initial| initial.send(design, &mut rng),
-                BatchSize::SmallInput,
-            )
-        });
-    }
-    group.finish();
-}
-
-/// The key holder opening one captured message, every escrow design.
-fn open(c: &mut Criterion) {
-    let mut rng = rng(5);
-    let mut group = c.benchmark_group("designs_open");
-    for case in cases() {
-        let Some((ring, verification)) = &case.opener else {
-            continue;
-        };
-        // Session escrow rides on the initial message only; the others on every message.
-        let (pair, captured) = if case.label.ends_with("/session") {
-            let (pair, envelope, _) = Initial::new(&mut rng).send(&case.design, &mut rng);
-            (pair, envelope)
-        } else {
-            let mut pair = burst_ready(&case.design, &mut rng);
-            let (envelope, _) = pair.send(&case.design, &mut rng, true);
-            (pair, envelope)
-        };
-        let associated_data = *pair.alice.associated_data();
-        let opened = Opener::new(ring.clone(), *verification)
-            .open(&captured, &associated_data)
-            .expect("the key holder opens the captured message");
-        assert_eq!(opened, PLAINTEXT, "{}: the opener reads it", case.label);
-        group.bench_function(&case.label, |b| {
-            b.iter_batched(
+            ),
+            Prepared::Initial(ready) => {
+                driver.drive(|| ready.clone(), |initial| initial.send(design, rng));
+            }
+            Prepared::Open {
+                ring,
+                verification,
+                captured,
+                associated_data,
+            } => driver.drive(
                 || Opener::new(ring.clone(), *verification),
                 |mut opener| {
                     let plaintext = opener
-                        .open(black_box(&captured), &associated_data)
+                        .open(black_box(captured), associated_data)
                         .expect("the key holder opens the captured message");
                     (opener, plaintext)
                 },
-                BatchSize::SmallInput,
-            )
-        });
+            ),
+        }
     }
-    group.finish();
+}
+
+/// Every applicable design in every workload, `plain` first where it applies.
+fn ops() -> Vec<(Workload, Vec<Op>)> {
+    let cases = cases();
+    Workload::ALL
+        .into_iter()
+        .zip(10..)
+        .map(|(workload, seed)| {
+            let ops = cases
+                .iter()
+                .filter_map(|case| Op::new(case, workload, seed))
+                .collect();
+            (workload, ops)
+        })
+        .collect()
+}
+
+/// Rounds of the interleaved check; odd, so the median is one round's.
+const ROUNDS: usize = 101;
+/// Operations per design per round.
+const PER_ROUND: usize = 8;
+
+/// The interleaved check: in each round every design of a workload runs [`PER_ROUND`] times,
+/// back to back, starting from a rotating design. Load from other processes then hits all
+/// designs alike, and the per-round ratio to `plain` survives it. Returns, per op, the median
+/// time per operation (µs) and the median ratio to the workload's first op.
+fn interleaved(ops: &mut [Op]) -> Vec<(f64, f64)> {
+    let mut times = vec![Vec::with_capacity(ROUNDS); ops.len()];
+    for round in 0..ROUNDS {
+        for offset in 0..ops.len() {
+            let i = (round + offset) % ops.len();
+            let mut timer = Timer {
+                iterations: PER_ROUND,
+                elapsed: Duration::ZERO,
+            };
+            ops[i].run(&mut timer);
+            times[i].push(timer.elapsed.as_secs_f64() * 1e6 / PER_ROUND as f64);
+        }
+    }
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let base = times[0].clone();
+    times
+        .into_iter()
+        .map(|op| {
+            let ratios = op.iter().zip(&base).map(|(t, b)| t / b).collect();
+            (median(op), median(ratios))
+        })
+        .collect()
+}
+
+/// Prints the interleaved check's table.
+fn print_interleaved(workloads: &mut [(Workload, Vec<Op>)]) {
+    eprintln!();
+    eprintln!(
+        "interleaved check: median over {ROUNDS} rounds of {PER_ROUND} operations per design; \
+         ratio = median of per-round ratios to the group's first row"
+    );
+    for (workload, ops) in workloads.iter_mut() {
+        let results = interleaved(ops);
+        for (op, (micros, ratio)) in ops.iter().zip(results) {
+            eprintln!(
+                "{:<18} {:<34} {micros:>10.2} µs {ratio:>8.2}x",
+                workload.group(),
+                op.label
+            );
+        }
+    }
 }
 
 /// Bytes a design adds to one message, in each workload: envelope minus plaintext, and for ghost
@@ -460,14 +608,29 @@ fn print_wire_bytes() {
         );
     }
     eprintln!(
-        "(ghost: a target's every message also costs the whole fan-out copy, on top of its own)"
+        "(ghost: the hidden device never replies, so every fan-out copy is an X3DH prekey \
+         message, sent on top of the target's own message)"
     );
 }
 
-criterion_group!(benches, burst, ping_pong, initial, open);
-
 fn main() {
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    let mut criterion = Criterion::default().configure_from_args();
+    let mut workloads = ops();
+    for (workload, ops) in &mut workloads {
+        let mut group = criterion.benchmark_group(workload.group());
+        for op in ops.iter_mut() {
+            let label = op.label.clone();
+            group.bench_function(label, |b| op.run(b));
+        }
+        group.finish();
+    }
+    criterion.final_summary();
+    // Only when measuring (`cargo bench`, not `--test`, `--list` or `cargo test --benches`): the
+    // check takes several seconds.
+    let args: Vec<String> = std::env::args().collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    if flag("--bench") && !flag("--test") && !flag("--list") {
+        print_interleaved(&mut workloads);
+    }
     print_wire_bytes();
 }
