@@ -124,7 +124,14 @@ impl Design {
     ) -> Result<(Session, Vec<u8>), DesignError> {
         let (field, wire) = envelope::open(bytes)?;
         let accepted = account.accept_pending(wire)?;
-        self.check_field(endpoint, field, wire, &accepted.trace, &accepted.session, now)?;
+        self.check_field(
+            endpoint,
+            field,
+            wire,
+            &accepted.trace,
+            &accepted.session,
+            now,
+        )?;
         let (session, plaintext, _) = account.commit(accepted)?;
         Ok((session, plaintext))
     }

@@ -31,7 +31,9 @@ pub struct Accepted {
 
 impl std::fmt::Debug for Accepted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Accepted").field("session", &self.session).finish_non_exhaustive()
+        f.debug_struct("Accepted")
+            .field("session", &self.session)
+            .finish_non_exhaustive()
     }
 }
 
@@ -191,7 +193,12 @@ impl Account {
         );
         let decrypted = session.open_message(&message)?;
         let (plaintext, trace) = session.commit(decrypted)?;
-        Ok(Accepted { session, plaintext, trace, one_time_prekey: fields.one_time_prekey_id })
+        Ok(Accepted {
+            session,
+            plaintext,
+            trace,
+            one_time_prekey: fields.one_time_prekey_id,
+        })
     }
 
     /// Makes an accepted initial message count: deletes its one-time prekey (X3DH §3.4) and
@@ -200,9 +207,16 @@ impl Account {
         &mut self,
         accepted: Accepted,
     ) -> Result<(Session, Vec<u8>, KeyTrace), SessionError> {
-        let Accepted { session, plaintext, trace, one_time_prekey } = accepted;
+        let Accepted {
+            session,
+            plaintext,
+            trace,
+            one_time_prekey,
+        } = accepted;
         if let Some(id) = one_time_prekey {
-            self.one_time_prekeys.remove(&id).ok_or(SessionError::UnknownOneTimePreKey(id))?;
+            self.one_time_prekeys
+                .remove(&id)
+                .ok_or(SessionError::UnknownOneTimePreKey(id))?;
         }
         Ok((session, plaintext, trace))
     }

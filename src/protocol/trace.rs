@@ -65,7 +65,10 @@ pub fn chain_key_after(
     max_steps: u32,
 ) -> Result<Zeroizing<[u8; 32]>, SessionError> {
     if steps > max_steps {
-        return Err(SessionError::TooFarAhead { skip: u64::from(steps), max_skip: max_steps });
+        return Err(SessionError::TooFarAhead {
+            skip: u64::from(steps),
+            max_skip: max_steps,
+        });
     }
     let mut key = Zeroizing::new(*chain_key);
     for _ in 0..steps {

@@ -167,8 +167,14 @@ fn receive(
             let decrypted = session.decrypt_pending(wire).ok()?;
             let opened = Instant::now();
             timing.ratchet_ns += (opened - clock).as_nanos() as u64;
-            let checked =
-                design.check_field(&mut device.endpoint, field, wire, &decrypted.trace, session, now);
+            let checked = design.check_field(
+                &mut device.endpoint,
+                field,
+                wire,
+                &decrypted.trace,
+                session,
+                now,
+            );
             let checked_at = Instant::now();
             timing.escrow_ns += (checked_at - opened).as_nanos() as u64;
             checked.ok()?;

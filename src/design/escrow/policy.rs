@@ -17,8 +17,7 @@ use super::{
 use crate::{
     design::{DesignError, SimTime},
     protocol::{
-        ChainStart, DEFAULT_MAX_SKIP, KeyTrace, chain_key_after, message::WireMessage,
-        x3dh::AD_LEN,
+        ChainStart, DEFAULT_MAX_SKIP, KeyTrace, chain_key_after, message::WireMessage, x3dh::AD_LEN,
     },
 };
 
@@ -87,7 +86,12 @@ impl EscrowPolicy {
         directory: Directory,
         family_key: [u8; 32],
     ) -> Self {
-        Self { granularity, verification, directory, family_key: Zeroizing::new(family_key) }
+        Self {
+            granularity,
+            verification,
+            directory,
+            family_key: Zeroizing::new(family_key),
+        }
     }
 
     /// The granularity clients escrow at.
@@ -118,25 +122,34 @@ impl EscrowPolicy {
             Granularity::Chain => {
                 let chain = message.header.ratchet_key.to_bytes();
                 let (epoch, _) = self.directory.key_at(now)?;
-                let current = endpoint.sending.as_ref().filter(|s| s.chain == chain && s.epoch == epoch);
+                let current = endpoint
+                    .sending
+                    .as_ref()
+                    .filter(|s| s.chain == chain && s.epoch == epoch);
                 if let Some(sending) = current {
                     return Ok(sending.field.clone());
                 }
-                let chain_key = trace
-                    .chain_key
-                    .as_ref()
-                    .ok_or(DesignError::EscrowRejected("sender has no chain key to escrow"))?;
+                let chain_key = trace.chain_key.as_ref().ok_or(DesignError::EscrowRejected(
+                    "sender has no chain key to escrow",
+                ))?;
                 let item = chain_item(&chain, trace.index);
                 let field = self.seal(now, trace.index, &chain_key[..], associated_data, &item)?;
-                endpoint.sending = Some(SendingField { chain, epoch, field: field.clone() });
+                endpoint.sending = Some(SendingField {
+                    chain,
+                    epoch,
+                    field: field.clone(),
+                });
                 Ok(field)
             }
             Granularity::Session => {
-                let WireMessage::PreKey(prekey) = parsed else { return Ok(Vec::new()) };
+                let WireMessage::PreKey(prekey) = parsed else {
+                    return Ok(Vec::new());
+                };
                 if let (Some(start), None) = (&trace.chain_start, &endpoint.session) {
                     let material = session_material(start);
                     let base = prekey.fields.base_key.to_bytes();
-                    endpoint.session = Some(self.seal(now, 0, &material[..], associated_data, &base)?);
+                    endpoint.session =
+                        Some(self.seal(now, 0, &material[..], associated_data, &base)?);
                 }
                 endpoint
                     .session
@@ -182,7 +195,9 @@ impl EscrowPolicy {
                     .received
                     .iter_mut()
                     .find(|c| c.chain == chain)
-                    .ok_or(DesignError::EscrowRejected("chain start not seen, field unchecked"))?;
+                    .ok_or(DesignError::EscrowRejected(
+                        "chain start not seen, field unchecked",
+                    ))?;
                 if known.field.as_deref() == Some(field) {
                     return Ok(());
                 }
@@ -192,7 +207,9 @@ impl EscrowPolicy {
                     .map_err(|_| DesignError::EscrowRejected("malformed escrow field"))?
                     .index;
                 if index > message.header.index {
-                    return Err(DesignError::EscrowRejected("field starts after its message"));
+                    return Err(DesignError::EscrowRejected(
+                        "field starts after its message",
+                    ));
                 }
                 let chain_key = chain_key_after(&known.start, index, DEFAULT_MAX_SKIP)?;
                 let item = chain_item(&chain, index);
@@ -205,14 +222,18 @@ impl EscrowPolicy {
                     return if field.is_empty() {
                         Ok(())
                     } else {
-                        Err(DesignError::EscrowRejected("field on a non-initial message"))
+                        Err(DesignError::EscrowRejected(
+                            "field on a non-initial message",
+                        ))
                     };
                 };
                 if let Some(known) = &endpoint.session {
                     return if known.as_slice() == field {
                         Ok(())
                     } else {
-                        Err(DesignError::EscrowRejected("field differs within the session"))
+                        Err(DesignError::EscrowRejected(
+                            "field differs within the session",
+                        ))
                     };
                 }
                 let start = trace
@@ -291,7 +312,9 @@ impl EscrowPolicy {
                 if expected == field {
                     Ok(())
                 } else {
-                    Err(DesignError::EscrowRejected("field does not match its message"))
+                    Err(DesignError::EscrowRejected(
+                        "field does not match its message",
+                    ))
                 }
             }
         }

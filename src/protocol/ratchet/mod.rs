@@ -44,7 +44,9 @@ pub struct Decrypted {
 
 impl std::fmt::Debug for Decrypted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Decrypted").field("trace", &self.trace).finish_non_exhaustive()
+        f.debug_struct("Decrypted")
+            .field("trace", &self.trace)
+            .finish_non_exhaustive()
     }
 }
 
@@ -53,7 +55,11 @@ enum Update {
     /// A skipped key was used: delete it.
     Skipped { ratchet_key: PublicKey, index: u32 },
     /// The current receiving chain advanced from `from`.
-    Chain { from: u32, chain_key: Zeroizing<[u8; 32]>, skipped: Vec<(u32, MessageKey)> },
+    Chain {
+        from: u32,
+        chain_key: Zeroizing<[u8; 32]>,
+        skipped: Vec<(u32, MessageKey)>,
+    },
     /// A DH ratchet step: the old chain's remaining keys, a new root and receiving chain.
     NewChain {
         previous: Option<ChainRest>,
@@ -239,26 +245,42 @@ impl Session {
             let mut plaintext = message.ciphertext.to_vec();
             key.open(&associated_data, &mut plaintext, message.tag)
                 .map_err(|_| SessionError::Authentication)?;
-            let trace =
-                KeyTrace { index: header.index, message_key, chain_start: None, chain_key: None };
+            let trace = KeyTrace {
+                index: header.index,
+                message_key,
+                chain_start: None,
+                chain_key: None,
+            };
             Ok((plaintext, trace))
         };
-        let decrypted = |(plaintext, trace), update| Decrypted { plaintext, trace, update };
+        let decrypted = |(plaintext, trace), update| Decrypted {
+            plaintext,
+            trace,
+            update,
+        };
 
         // A key skipped earlier: used once, then deleted.
         let out_of_order = self.receiving.as_ref().is_none_or(|chain| {
-            chain.ratchet_key != header.ratchet_key || header.index < chain.next_index
+            chain.ratchet_key.as_bytes() != header.ratchet_key.as_bytes()
+                || header.index < chain.next_index
         });
-        if out_of_order
-            && let Some((_, key)) = self.skipped.find(&header.ratchet_key, header.index)
+        if out_of_order && let Some((_, key)) = self.skipped.find(&header.ratchet_key, header.index)
         {
-            let update = Update::Skipped { ratchet_key: header.ratchet_key, index: header.index };
+            let update = Update::Skipped {
+                ratchet_key: header.ratchet_key,
+                index: header.index,
+            };
             return Ok(decrypted(open(key)?, update));
         }
 
         let max_skip = self.config.max_skip;
         if let Some(chain) =
-            self.receiving.as_ref().filter(|c| c.ratchet_key == header.ratchet_key)
+            // Public, canonical keys: a byte comparison is exact, and cheaper than `PublicKey`'s
+            // constant-time field-element comparison.
+            self
+                .receiving
+                .as_ref()
+                .filter(|c| c.ratchet_key.as_bytes() == header.ratchet_key.as_bytes())
         {
             // The current receiving chain.
             let step = advance(chain.key.bytes(), chain.next_index, header.index, max_skip)?;
@@ -310,22 +332,42 @@ impl Session {
     /// Applies an authenticated message's state change. Fails, changing nothing, if the session
     /// moved on since it was opened (the same message committed twice, or another in between).
     pub fn commit(&mut self, decrypted: Decrypted) -> Result<(Vec<u8>, KeyTrace), SessionError> {
-        let Decrypted { plaintext, trace, update } = decrypted;
+        let Decrypted {
+            plaintext,
+            trace,
+            update,
+        } = decrypted;
         let stale = SessionError::DuplicateOrExpired { index: trace.index };
-        let current = self.receiving.as_ref().map(|c| (c.ratchet_key.to_bytes(), c.next_index));
+        let current = self
+            .receiving
+            .as_ref()
+            .map(|c| (c.ratchet_key.to_bytes(), c.next_index));
         match update {
             Update::Skipped { ratchet_key, index } => {
                 let (position, _) = self.skipped.find(&ratchet_key, index).ok_or(stale)?;
                 self.skipped.remove(position);
             }
-            Update::Chain { from, chain_key, skipped } => {
-                let chain = self.receiving.as_mut().filter(|c| c.next_index == from).ok_or(stale)?;
+            Update::Chain {
+                from,
+                chain_key,
+                skipped,
+            } => {
+                let chain = self
+                    .receiving
+                    .as_mut()
+                    .filter(|c| c.next_index == from)
+                    .ok_or(stale)?;
                 chain.key.set(&chain_key);
                 chain.next_index = trace.index + 1;
                 let ratchet_key = chain.ratchet_key;
                 self.skipped.extend(&ratchet_key, skipped);
             }
-            Update::NewChain { previous, root, chain, skipped } => {
+            Update::NewChain {
+                previous,
+                root,
+                chain,
+                skipped,
+            } => {
                 // Opened against the chain that was current then; it must still be.
                 let expected = previous.as_ref().map(|rest| rest.expected_from);
                 if current.map(|(_, next)| next) != expected

@@ -72,7 +72,10 @@ pub(crate) fn finish_chain(
     max_skip: u32,
 ) -> Result<ChainRest, SessionError> {
     if to <= from {
-        return Ok(ChainRest { expected_from: from, keys: Vec::new() });
+        return Ok(ChainRest {
+            expected_from: from,
+            keys: Vec::new(),
+        });
     }
     check_skip(to - from, max_skip)?;
     let mut key = Zeroizing::new(*chain_key);
@@ -83,7 +86,10 @@ pub(crate) fn finish_chain(
             (index, message_key)
         })
         .collect();
-    Ok(ChainRest { expected_from: from, keys })
+    Ok(ChainRest {
+        expected_from: from,
+        keys,
+    })
 }
 
 fn check_skip(skip: u32, max_skip: u32) -> Result<(), SessionError> {
