@@ -85,6 +85,9 @@ fn x3dh(c: &mut Criterion) {
         .expect("encryption succeeds");
 
     let mut group = c.benchmark_group("x3dh");
+    // A device's keys: identity (X25519 + Ed25519) and a signed prekey. The engine creates one
+    // per user and conversation, so this is part of its handshake floor.
+    group.bench_function("account_new", |b| b.iter(|| Account::new(&mut rng)));
     // `initiate` changes no state: Alice's account is only read and every iteration draws a
     // fresh ephemeral key from the RNG, so each one is a distinct, valid handshake. (Reusing the
     // bundle's one-time prekey is something only Bob's server would prevent; the initiator's
