@@ -116,7 +116,7 @@ impl Session {
             initial: Some(fields),
         };
         // The first ratchet key pair, just generated, starts the first sending chain.
-        let (root, chain) = session.root_step(&session.ratchet.clone())?;
+        let (root, chain) = session.root_step(&session.ratchet)?;
         session.root = root;
         session.sending = Some(SendingChain::new(chain));
         Ok(session)
