@@ -12,7 +12,7 @@ use rand_core::CryptoRng;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::DesignError;
+use super::{DAY, DesignError, SimTime};
 use crate::protocol::{Account, Session};
 
 /// A ghost design as written in a scenario.
@@ -27,6 +27,30 @@ pub struct GhostSpec {
 
 fn default_notice() -> f64 {
     0.01
+}
+
+impl GhostSpec {
+    /// When a targeted user notices a ghost added at `added`: each simulated day after it, the
+    /// user notices with `notice_probability_per_day`, independently. `None` if not before
+    /// `horizon`. The provider then loses the ghost (the target re-checks and removes it).
+    pub fn noticed_at<R: rand_core::Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        added: SimTime,
+        horizon: SimTime,
+    ) -> Option<SimTime> {
+        let p = self.notice_probability_per_day;
+        let mut day = added / DAY + 1;
+        while day * DAY < horizon {
+            // A uniform draw in [0, 1) from 53 random bits.
+            let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            if u < p {
+                return Some(day * DAY);
+            }
+            day += 1;
+        }
+        None
+    }
 }
 
 /// The hidden device the provider controls.
@@ -91,5 +115,34 @@ impl GhostFanout {
             Some(session) => Ok(session.encrypt(rng, plaintext)?),
             None => Err(DesignError::EscrowRejected("ghost session missing")),
         }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    use super::*;
+
+    /// Days until noticed are geometric: mean 1/p, and never before the day after insertion.
+    #[test]
+    fn noticing_takes_one_over_p_days_on_average() {
+        let spec = GhostSpec {
+            notice_probability_per_day: 0.1,
+        };
+        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let added = 5 * DAY + 7;
+        let days: Vec<u64> = (0..4000)
+            .map(|_| spec.noticed_at(&mut rng, added, 10_000 * DAY).unwrap())
+            .map(|t| (t - 5 * DAY) / DAY)
+            .collect();
+        assert!(days.iter().all(|&d| d >= 1));
+        let mean = days.iter().sum::<u64>() as f64 / days.len() as f64;
+        assert!((mean - 10.0).abs() < 0.6, "mean {mean}");
+        let never = GhostSpec {
+            notice_probability_per_day: 0.0,
+        };
+        assert_eq!(never.noticed_at(&mut rng, 0, 30 * DAY), None);
     }
 }
