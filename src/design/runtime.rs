@@ -7,7 +7,7 @@ use super::{
     DesignError, DesignSpec, SimTime, envelope,
     escrow::{AuthorityKeys, EscrowEndpoint, EscrowPolicy},
 };
-use crate::protocol::{Account, KeyTrace, Session, message::WireMessage, x3dh::AD_LEN};
+use crate::protocol::{Account, KeyTrace, Session, x3dh::AD_LEN};
 
 /// The client-side behaviour of one design. Ghost fan-out and backups happen beside the
 /// messages (see [`super::ghost`] and [`super::backup`]), so only escrow changes the envelope.
@@ -159,13 +159,9 @@ impl Design {
                     session.associated_data(),
                     now,
                 )?;
-                // The session has not committed this message yet: its chain counts as alive.
-                let current = WireMessage::try_from(wire)
-                    .map(|w| w.message().header.ratchet_key.to_bytes())
-                    .ok();
                 endpoint
                     .escrow
-                    .forget_dead_chains(|key| Some(*key) == current || session.holds_chain(key));
+                    .forget_dead_chains(|key| session.holds_chain(key));
                 Ok(())
             }
         }

@@ -56,6 +56,9 @@ struct ReceivedChain {
 pub struct EscrowEndpoint {
     sending: Option<SendingField>,
     received: Vec<ReceivedChain>,
+    /// The chain of the message checked last, kept alive: its session may not have committed
+    /// the message yet, so it cannot vouch for the chain.
+    last_checked: Option<[u8; 32]>,
     session: Option<Vec<u8>>,
 }
 
@@ -65,7 +68,9 @@ impl EscrowEndpoint {
     /// are held, so the usual cost is nothing.
     pub fn forget_dead_chains(&mut self, alive: impl Fn(&[u8; 32]) -> bool) {
         if self.received.len() > CHAINS_BEFORE_PRUNING {
-            self.received.retain(|chain| alive(&chain.chain));
+            let last = self.last_checked;
+            self.received
+                .retain(|chain| Some(chain.chain) == last || alive(&chain.chain));
         }
     }
 }
@@ -183,6 +188,7 @@ impl EscrowPolicy {
             ),
             Granularity::Chain => {
                 let chain = message.header.ratchet_key.to_bytes();
+                endpoint.last_checked = Some(chain);
                 if let Some(start) = &trace.chain_start {
                     endpoint.received.retain(|c| c.chain != chain);
                     endpoint.received.push(ReceivedChain {
