@@ -11,6 +11,7 @@
 //! - [`scenario`]: what a run simulates, from JSON, validated.
 //! - [`sim`]: the engine: a plan, then every conversation under every design, in parallel.
 
+pub mod adversary;
 pub mod design;
 pub mod protocol;
 pub mod report;

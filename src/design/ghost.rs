@@ -54,6 +54,7 @@ impl GhostSpec {
 }
 
 /// The hidden device the provider controls.
+#[derive(Clone)]
 pub struct GhostDevice {
     account: Account,
 }

@@ -17,6 +17,7 @@ mod error;
 pub mod escrow;
 pub mod ghost;
 mod runtime;
+pub mod superencrypt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

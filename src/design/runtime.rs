@@ -49,9 +49,21 @@ impl Design {
         horizon: SimTime,
         rng: &mut R,
     ) -> Result<(Self, Option<AuthorityKeys>), DesignError> {
+        Self::build_rotating(spec, horizon, None, rng)
+    }
+
+    /// [`Design::build`], with the authority rotating every escrow key at `rotation` (after it
+    /// detects a compromise): fields from then on are sealed to fresh keys.
+    pub fn build_rotating<R: CryptoRng + ?Sized>(
+        spec: &DesignSpec,
+        horizon: SimTime,
+        rotation: Option<SimTime>,
+        rng: &mut R,
+    ) -> Result<(Self, Option<AuthorityKeys>), DesignError> {
         match spec {
             DesignSpec::Escrow(escrow) => {
-                let (keys, directory) = AuthorityKeys::generate(escrow, horizon, rng)?;
+                let (keys, directory) =
+                    AuthorityKeys::generate_rotating(escrow, horizon, rotation, rng)?;
                 let mut family_key = [0u8; 32];
                 rng.fill_bytes(&mut family_key);
                 let policy = EscrowPolicy::new(

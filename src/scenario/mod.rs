@@ -14,7 +14,10 @@ pub use self::{
     bundled::{BUNDLED, bundled},
     validate::{Estimate, MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
 };
-use crate::design::DesignSpec;
+use crate::{
+    adversary::{AdversarySpec, LawfulSpec},
+    design::DesignSpec,
+};
 
 /// A scenario as written in its JSON file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -35,6 +38,12 @@ pub struct Scenario {
     pub traffic: Traffic,
     /// The designs to compare, all on exactly the same messages. Put `plain` first.
     pub designs: Vec<DesignSpec>,
+    /// Who watches and what they steal, and when. Default: none.
+    #[serde(default)]
+    pub adversary: Option<AdversarySpec>,
+    /// Warrants and evasion. Default: none.
+    #[serde(default)]
+    pub lawful_access: Option<LawfulSpec>,
 }
 
 /// The users and their contact graph.

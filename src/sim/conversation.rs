@@ -1,6 +1,7 @@
 //! One conversation under one design, from its first message (X3DH) to the end of its script,
 //! with real cryptography on every message: the sender encrypts, the recipient decrypts and
-//! checks the plaintext.
+//! checks the plaintext. Beside the messages it leaves a [`Transcript`] of what the adversary
+//! and the authority capture, which [`crate::adversary::assess`] then measures.
 
 use std::time::Instant;
 
@@ -11,7 +12,15 @@ use super::{
     traffic::{Scripted, Side},
 };
 use crate::{
-    design::{Design, Endpoint, SimTime, UserId, envelope},
+    adversary::{
+        self, AdversarySpec, Authority, BackupBlob, Copied, GhostCopy, GhostTap, Holdings, Roles,
+        Transcript,
+    },
+    design::{
+        Design, DesignSpec, Endpoint, HOUR, SimTime, backup, envelope,
+        ghost::{GhostDevice, GhostFanout},
+        superencrypt::SuperKey,
+    },
     protocol::{Account, Session},
 };
 
@@ -24,6 +33,29 @@ pub struct Conversation<'a> {
     pub pair: Pair,
     /// Its traffic.
     pub script: &'a [Scripted],
+}
+
+/// One design as the engine runs it: the clients' behaviour and who holds which secrets.
+pub struct DesignRun {
+    /// The design.
+    pub design: Design,
+    /// The authority's keys.
+    pub authority: Authority,
+    /// The adversary's.
+    pub holdings: Holdings,
+}
+
+/// The run-wide facts every conversation shares.
+#[derive(Clone, Copy)]
+pub struct Setting<'a> {
+    /// The scenario seed.
+    pub seed: u64,
+    /// The run's length.
+    pub horizon: SimTime,
+    /// Roles of users.
+    pub roles: &'a Roles,
+    /// The adversary, if the scenario has one.
+    pub adversary: Option<&'a AdversarySpec>,
 }
 
 /// A user's device in this conversation.
@@ -48,11 +80,27 @@ fn elapsed_ns(since: Instant) -> u64 {
     since.elapsed().as_nanos() as u64
 }
 
-/// Simulates `conversation` under `design`, adding to `metrics` and `timing`.
+/// What happens at one simulated instant, in this order when simultaneous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    Send(u32),
+    Deliver(u32),
+    Backup(u8),
+}
+
+/// A ghost device's fan-out from one sender, while the ghost is in place.
+struct Fanout {
+    sender: Side,
+    from: SimTime,
+    until: SimTime,
+    session: GhostFanout,
+}
+
+/// Simulates `conversation` under `run`, adding to `metrics` and `timing`.
 pub fn simulate(
-    seed: u64,
+    setting: &Setting<'_>,
     conversation: &Conversation<'_>,
-    design: &Design,
+    run: &DesignRun,
     metrics: &mut DesignMetrics,
     timing: &mut Timing,
 ) {
@@ -61,16 +109,12 @@ pub fn simulate(
     };
     let started = Instant::now();
     let clock = Instant::now();
+    let seed = setting.seed;
+    let design = &run.design;
     let mut crypto = rng(seed, Stream::Crypto, conversation.id);
-    let user = |side: Side| -> UserId {
-        if side == 0 {
-            conversation.pair.a
-        } else {
-            conversation.pair.b
-        }
-    };
-    let mut devices = [0, 1].map(|side| Device {
-        account: Account::new(&mut rng(seed, Stream::Identity, u64::from(user(side)))),
+    let users = [conversation.pair.a, conversation.pair.b];
+    let mut devices = users.map(|user| Device {
+        account: Account::new(&mut rng(seed, Stream::Identity, u64::from(user))),
         session: None,
         endpoint: Endpoint::default(),
     });
@@ -79,76 +123,283 @@ pub fn simulate(
         .account
         .generate_one_time_prekeys(&mut crypto, 1);
     let bundle = devices[1 - initiator].account.prekey_bundle();
+    let count = conversation.script.len();
+    let mut transcript = Transcript {
+        conversation: conversation.id,
+        users,
+        associated_data: None,
+        superkey: setting
+            .roles
+            .evading(users[0], users[1])
+            .then(|| SuperKey::generate(&mut rng(seed, Stream::Ghost, conversation.id | 1 << 63))),
+        wire: vec![None; count],
+        delivered: vec![false; count],
+        copies: Vec::new(),
+        ghosts: Vec::new(),
+        ghost_copies: Vec::new(),
+        backups: Vec::new(),
+    };
+    let mut fanouts = ghost_taps(setting, conversation, design, &mut transcript);
     timing.handshake_ns += elapsed_ns(clock);
     metrics.conversations += 1;
 
-    let mut events: Vec<(SimTime, bool, u32)> = Vec::with_capacity(2 * conversation.script.len());
-    for (index, message) in conversation.script.iter().enumerate() {
-        events.push((message.sent_at, false, index as u32));
-        events.push((message.delivered_at, true, index as u32));
-    }
-    events.sort_unstable();
-    let mut in_flight: Vec<Option<Vec<u8>>> = vec![None; conversation.script.len()];
+    let mut copies: Vec<(SimTime, adversary::Owner, Side)> = (0..2)
+        .flat_map(|side| {
+            let list = setting.roles.copies.get(&users[side]);
+            list.into_iter()
+                .flatten()
+                .map(move |copy| (copy.at, copy.owner, side))
+        })
+        .collect();
+    copies.sort_unstable();
+    copies.reverse();
 
-    for (now, is_delivery, index) in events {
-        let index = index as usize;
-        let message = &conversation.script[index];
-        if !is_delivery {
-            let device = &mut devices[message.from];
-            if device.session.is_none() {
-                let clock = Instant::now();
-                device.session = device.account.initiate(&mut crypto, &bundle).ok();
-                timing.handshake_ns += elapsed_ns(clock);
-            }
-            let Some(session) = device.session.as_mut() else {
-                metrics.failed += 1;
-                continue;
-            };
-            let text = plaintext(conversation.id, index, message.size);
-            let clock = Instant::now();
-            let Ok((wire, trace)) = session.encrypt_traced(&mut crypto, &text) else {
-                metrics.failed += 1;
-                continue;
-            };
-            let sealed = Instant::now();
-            timing.ratchet_ns += (sealed - clock).as_nanos() as u64;
-            let field = design.seal_field(
-                &mut device.endpoint,
-                &wire,
-                &trace,
-                session.associated_data(),
-                now,
-            );
-            timing.escrow_ns += elapsed_ns(sealed);
-            let Ok(bytes) = field.and_then(|field| envelope::seal(&field, &wire)) else {
-                metrics.failed += 1;
-                continue;
-            };
-            metrics.sent += 1;
-            metrics.dh_steps += u64::from(trace.chain_start.is_some());
-            metrics.plaintext_bytes += u64::from(message.size);
-            metrics.wire_bytes += bytes.len() as u64;
-            let hour = (now / crate::design::HOUR) as usize;
-            if metrics.sent_per_hour.len() <= hour {
-                metrics.sent_per_hour.resize(hour + 1, 0);
-            }
-            metrics.sent_per_hour[hour] += 1;
-            in_flight[index] = Some(bytes);
-        } else {
-            let Some(bytes) = in_flight[index].take() else {
-                continue;
-            };
-            let device = &mut devices[1 - message.from];
-            let ok = receive(design, device, &bytes, now, timing, metrics)
-                .is_some_and(|text| text == plaintext(conversation.id, index, message.size));
-            if ok {
-                metrics.delivered += 1;
-            } else {
-                metrics.failed += 1;
+    let mut events: Vec<(SimTime, Event)> = Vec::with_capacity(2 * count);
+    for (index, message) in conversation.script.iter().enumerate() {
+        events.push((message.sent_at, Event::Send(index as u32)));
+        events.push((message.delivered_at, Event::Deliver(index as u32)));
+    }
+    let backup_interval = match design.spec() {
+        DesignSpec::Backup(spec) => Some(SimTime::from(spec.interval_hours.max(1)) * HOUR),
+        _ => None,
+    };
+    if let Some(interval) = backup_interval {
+        for (side, user) in users.iter().enumerate() {
+            let phase = u64::from(*user).wrapping_mul(0x9E37_79B9_7F4A_7C15) % interval;
+            let mut at = if phase == 0 { interval } else { phase };
+            while at <= setting.horizon {
+                events.push((at, Event::Backup(side as u8)));
+                at += interval;
             }
         }
     }
+    events.sort_unstable();
+    let mut in_flight: Vec<Option<Vec<u8>>> = vec![None; count];
+    // Each side's messages since its last backup, and its backups so far.
+    let mut history: [Vec<(SimTime, Vec<u8>)>; 2] = [Vec::new(), Vec::new()];
+    let mut backups_made = [0u64; 2];
+
+    for (now, event) in events {
+        while copies.last().is_some_and(|(at, _, _)| *at <= now) {
+            if let Some((at, owner, side)) = copies.pop() {
+                transcript.copies.push(Copied {
+                    owner,
+                    side,
+                    at,
+                    session: devices[side].session.clone(),
+                });
+            }
+        }
+        match event {
+            Event::Send(index) => {
+                let index = index as usize;
+                let message = &conversation.script[index];
+                let text = app_plaintext(&transcript, conversation.id, index, message.size);
+                let Some((bytes, dh_step)) = send(
+                    design,
+                    &mut devices[message.from],
+                    &bundle,
+                    &mut crypto,
+                    &text,
+                    now,
+                    timing,
+                ) else {
+                    metrics.failed += 1;
+                    continue;
+                };
+                if transcript.associated_data.is_none() {
+                    transcript.associated_data = devices[message.from]
+                        .session
+                        .as_ref()
+                        .map(|s| *s.associated_data());
+                }
+                let clock = Instant::now();
+                for (tap, fanout) in fanouts.iter_mut().enumerate() {
+                    if fanout.sender == message.from && fanout.from <= now && now < fanout.until {
+                        let device = &mut transcript.ghosts[tap].device;
+                        if let Ok(copy) = fanout.session.send(&mut crypto, device, &text) {
+                            transcript.ghost_copies.push(GhostCopy {
+                                tap,
+                                index,
+                                bytes: copy,
+                            });
+                        }
+                    }
+                }
+                timing.adversary_ns += elapsed_ns(clock);
+                metrics.sent += 1;
+                metrics.dh_steps += u64::from(dh_step);
+                metrics.plaintext_bytes += u64::from(message.size);
+                metrics.wire_bytes += bytes.len() as u64;
+                let hour = (now / HOUR) as usize;
+                if metrics.sent_per_hour.len() <= hour {
+                    metrics.sent_per_hour.resize(hour + 1, 0);
+                }
+                metrics.sent_per_hour[hour] += 1;
+                if backup_interval.is_some() {
+                    history[message.from].push((index as u64, text));
+                }
+                transcript.wire[index] = Some(bytes.clone());
+                in_flight[index] = Some(bytes);
+            }
+            Event::Deliver(index) => {
+                let index = index as usize;
+                let Some(bytes) = in_flight[index].take() else {
+                    continue;
+                };
+                let message = &conversation.script[index];
+                let device = &mut devices[1 - message.from];
+                let received = receive(design, device, &bytes, now, timing, metrics);
+                let truth = plaintext(conversation.id, index, message.size);
+                let read = match (&received, &transcript.superkey) {
+                    (Some(text), Some(key)) => key.open(index as u64, text).ok(),
+                    (text, None) => text.clone(),
+                    (None, Some(_)) => None,
+                };
+                if read.is_some_and(|text| text == truth) {
+                    metrics.delivered += 1;
+                    transcript.delivered[index] = true;
+                    if let (Some(text), true) = (received, backup_interval.is_some()) {
+                        history[1 - message.from].push((index as u64, text));
+                    }
+                } else {
+                    metrics.failed += 1;
+                }
+            }
+            Event::Backup(side) => {
+                let side = usize::from(side);
+                let entries = std::mem::take(&mut history[side]);
+                if entries.is_empty() {
+                    continue;
+                }
+                let Some(keys) = &run.authority.backup else {
+                    continue;
+                };
+                let clock = Instant::now();
+                let generation = keys.generation_at(now);
+                let number = conversation.id << 20 | backups_made[side];
+                backups_made[side] += 1;
+                if let Ok(bytes) = backup::seal(keys.key(generation), users[side], number, &entries)
+                {
+                    transcript.backups.push(BackupBlob {
+                        side,
+                        at: now,
+                        number,
+                        generation,
+                        bytes,
+                    });
+                }
+                timing.escrow_ns += elapsed_ns(clock);
+            }
+        }
+    }
+    while let Some((at, owner, side)) = copies.pop() {
+        transcript.copies.push(Copied {
+            owner,
+            side,
+            at,
+            session: devices[side].session.clone(),
+        });
+    }
+    let clock = Instant::now();
+    let context = adversary::Context {
+        design,
+        adversary: setting.adversary,
+        roles: setting.roles,
+        holdings: &run.holdings,
+        authority: &run.authority,
+    };
+    adversary::assess(&transcript, conversation.script, &context, metrics);
+    timing.adversary_ns += elapsed_ns(clock);
     timing.total_ns += elapsed_ns(started);
+}
+
+/// What the messenger app is given to send: the user's text, superencrypted first if an
+/// evading target is in the conversation.
+fn app_plaintext(transcript: &Transcript, conversation: u64, index: usize, size: u32) -> Vec<u8> {
+    let text = plaintext(conversation, index, size);
+    match &transcript.superkey {
+        Some(key) => key.seal(index as u64, &text).unwrap_or(text),
+        None => text,
+    }
+}
+
+/// The ghost devices on this conversation's users (ghost designs only), one per ghosting and
+/// sender side, with the fan-out sessions that feed them.
+fn ghost_taps(
+    setting: &Setting<'_>,
+    conversation: &Conversation<'_>,
+    design: &Design,
+    transcript: &mut Transcript,
+) -> Vec<Fanout> {
+    let DesignSpec::Ghost(spec) = design.spec() else {
+        return Vec::new();
+    };
+    let mut fanouts = Vec::new();
+    for side in 0..2 {
+        let user = transcript.users[side];
+        let ghostings = setting.roles.ghosts.get(&user).into_iter().flatten();
+        for (number, ghosting) in ghostings.enumerate() {
+            let notice_id = u64::from(user) << 16 | number as u64;
+            let noticed = spec.noticed_at(
+                &mut rng(setting.seed, Stream::Ghost, notice_id),
+                ghosting.from,
+                setting.horizon,
+            );
+            let until = noticed.map_or(ghosting.until, |t| t.min(ghosting.until));
+            for sender in 0..2 {
+                let device_id =
+                    conversation.id << 20 | (number as u64) << 2 | (side << 1 | sender) as u64;
+                let device = GhostDevice::new(&mut rng(setting.seed, Stream::Ghost, device_id));
+                transcript.ghosts.push(GhostTap {
+                    attacker: ghosting.attacker,
+                    side,
+                    sender,
+                    device,
+                });
+                fanouts.push(Fanout {
+                    sender,
+                    from: ghosting.from,
+                    until,
+                    session: GhostFanout::default(),
+                });
+            }
+        }
+    }
+    fanouts
+}
+
+/// Encrypts one message on `device`, starting its session if this is its first, and wraps it
+/// with the design's field. Also says whether it took a DH ratchet step.
+fn send(
+    design: &Design,
+    device: &mut Device,
+    bundle: &crate::protocol::PreKeyBundle,
+    crypto: &mut rand_chacha::ChaCha20Rng,
+    text: &[u8],
+    now: SimTime,
+    timing: &mut Timing,
+) -> Option<(Vec<u8>, bool)> {
+    if device.session.is_none() {
+        let clock = Instant::now();
+        device.session = device.account.initiate(crypto, bundle).ok();
+        timing.handshake_ns += elapsed_ns(clock);
+    }
+    let session = device.session.as_mut()?;
+    let clock = Instant::now();
+    let (wire, trace) = session.encrypt_traced(crypto, text).ok()?;
+    let sealed = Instant::now();
+    timing.ratchet_ns += (sealed - clock).as_nanos() as u64;
+    let field = design.seal_field(
+        &mut device.endpoint,
+        &wire,
+        &trace,
+        session.associated_data(),
+        now,
+    );
+    timing.escrow_ns += elapsed_ns(sealed);
+    let bytes = field.and_then(|field| envelope::seal(&field, &wire)).ok()?;
+    Some((bytes, trace.chain_start.is_some()))
 }
 
 /// Decrypts and checks one envelope on `device`, starting its session if this is the first.

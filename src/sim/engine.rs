@@ -6,17 +6,19 @@ use std::{
     time::Instant,
 };
 
+use rand::RngExt;
 use rayon::prelude::*;
 
 use super::{
-    conversation::{Conversation, simulate},
+    conversation::{Conversation, DesignRun, Setting, simulate},
     metrics::RunMetrics,
     plan::Plan,
     seed::{Stream, rng},
     traffic::script,
 };
 use crate::{
-    design::{Design, DesignError, escrow::AuthorityKeys},
+    adversary::{Authority, BackupKeys, Holdings, Roles},
+    design::{Design, DesignError, DesignSpec, escrow::AuthorityKeys},
     scenario::Scenario,
 };
 
@@ -37,6 +39,10 @@ pub struct RunOutput {
     pub designs: Vec<Design>,
     /// The authority keys of each escrow design.
     pub authority_keys: Vec<Option<AuthorityKeys>>,
+    /// Who was compromised or warranted.
+    pub roles: Roles,
+    /// Per design, the adversary's holdings.
+    pub holdings: Vec<Holdings>,
     /// Conversations in the plan.
     pub conversations: u64,
     /// Wall-clock seconds of the simulation (plan included).
@@ -76,15 +82,44 @@ pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunOutput, E
     let threads = pool.current_num_threads();
     let started = Instant::now();
     let horizon = scenario.horizon();
+    let adversary = scenario.adversary.as_ref();
+    let rotation = adversary.and_then(|a| a.detected_at());
     let mut authority = rng(scenario.seed, Stream::Authority, 0);
-    let mut designs = Vec::with_capacity(scenario.designs.len());
+    let mut runs = Vec::with_capacity(scenario.designs.len());
     let mut authority_keys = Vec::with_capacity(scenario.designs.len());
     for (index, spec) in scenario.designs.iter().enumerate() {
-        let (design, keys) = Design::build(spec, horizon, &mut authority)
+        let (design, keys) = Design::build_rotating(spec, horizon, rotation, &mut authority)
             .map_err(|source| EngineError::Design { index, source })?;
-        designs.push(design);
+        let backup = matches!(spec, DesignSpec::Backup(_)).then(|| {
+            let mut provider = rng(scenario.seed, Stream::Authority, 1 + index as u64);
+            BackupKeys::new([provider.random(), provider.random()], rotation)
+        });
+        let holdings = adversary.map_or_else(Holdings::default, |a| {
+            Holdings::new(a, spec, keys.as_ref(), backup.as_ref())
+        });
+        runs.push(DesignRun {
+            design,
+            authority: Authority {
+                escrow: keys.as_ref().map(AuthorityKeys::all),
+                backup,
+            },
+            holdings,
+        });
         authority_keys.push(keys);
     }
+    let roles = Roles::draw(
+        scenario.seed,
+        scenario.population.users,
+        horizon,
+        adversary,
+        scenario.lawful_access.as_ref(),
+    );
+    let setting = Setting {
+        seed: scenario.seed,
+        horizon,
+        roles: &roles,
+        adversary,
+    };
     let (plan, metrics) = pool.install(|| {
         let plan = Plan::build(scenario);
         let metrics = plan
@@ -92,7 +127,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunOutput, E
             .par_iter()
             .enumerate()
             .fold(
-                || RunMetrics::new(designs.len()),
+                || RunMetrics::new(runs.len()),
                 |mut acc, (id, pair)| {
                     let degree = |user: u32| f64::from(plan.degrees[user as usize].max(1));
                     let rate = scenario.traffic.messages_per_user_per_day;
@@ -104,24 +139,23 @@ pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunOutput, E
                         pair: *pair,
                         script: &script,
                     };
-                    for (d, design) in designs.iter().enumerate() {
+                    for (d, run) in runs.iter().enumerate() {
                         simulate(
-                            scenario.seed,
+                            &setting,
                             &conversation,
-                            design,
+                            run,
                             &mut acc.designs[d],
                             &mut acc.timing[d],
                         );
                     }
                     if let Some(progress) = options.progress {
-                        progress
-                            .fetch_add((script.len() * designs.len()) as u64, Ordering::Relaxed);
+                        progress.fetch_add((script.len() * runs.len()) as u64, Ordering::Relaxed);
                     }
                     acc
                 },
             )
             .reduce(
-                || RunMetrics::new(designs.len()),
+                || RunMetrics::new(runs.len()),
                 |mut a, b| {
                     a += b;
                     a
@@ -129,10 +163,13 @@ pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunOutput, E
             );
         (plan, metrics)
     });
+    let (designs, holdings) = runs.into_iter().map(|r| (r.design, r.holdings)).unzip();
     Ok(RunOutput {
         metrics,
         designs,
         authority_keys,
+        roles,
+        holdings,
         conversations: plan.conversations.len() as u64,
         wall_seconds: started.elapsed().as_secs_f64(),
         threads,

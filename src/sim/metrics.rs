@@ -8,6 +8,8 @@ use std::ops::AddAssign;
 
 use serde::Serialize;
 
+use crate::adversary::{Exposure, Lawful, Reference};
+
 /// Deterministic counts for one design.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DesignMetrics {
@@ -29,6 +31,12 @@ pub struct DesignMetrics {
     pub wire_bytes: u64,
     /// Messages sent in each simulated hour.
     pub sent_per_hour: Vec<u64>,
+    /// What the scenario's adversary decrypted.
+    pub exposure: Exposure,
+    /// Single-device compromises, for the gain ratio and healing.
+    pub reference: Reference,
+    /// What the authority obtained on its targets.
+    pub lawful: Lawful,
 }
 
 impl AddAssign<&DesignMetrics> for DesignMetrics {
@@ -42,6 +50,9 @@ impl AddAssign<&DesignMetrics> for DesignMetrics {
         self.plaintext_bytes += other.plaintext_bytes;
         self.wire_bytes += other.wire_bytes;
         add_series(&mut self.sent_per_hour, &other.sent_per_hour);
+        self.exposure += &other.exposure;
+        self.reference += &other.reference;
+        self.lawful += &other.lawful;
     }
 }
 

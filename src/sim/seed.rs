@@ -23,6 +23,8 @@ pub enum Stream {
     Authority,
     /// Run-wide plan decisions (targets, compromises).
     Plan,
+    /// Ghost devices' keys and when targets notice them.
+    Ghost,
 }
 
 impl Stream {
@@ -34,6 +36,7 @@ impl Stream {
             Stream::Identity => b"doormat identity",
             Stream::Authority => b"doormat authority",
             Stream::Plan => b"doormat plan",
+            Stream::Ghost => b"doormat ghost",
         }
     }
 }

@@ -26,41 +26,79 @@ pub type AuthorityPublicKey = <Kem as hpke::Kem>::PublicKey;
 /// The authority's private key.
 pub type AuthoritySecretKey = <Kem as hpke::Kem>::PrivateKey;
 
-/// The public keys clients escrow to, by epoch (a single entry for global and split scopes).
+/// The public keys clients escrow to, by key id. A key id is an epoch number (0 for global and
+/// split scopes), plus `per_generation` for the keys made after a rotation.
 #[derive(Clone)]
 pub struct Directory {
     /// Epoch length and retention, for the epoch scope.
     epochs: Option<(SimTime, SimTime)>,
+    /// When the authority rotated every key, after detecting a compromise.
+    rotation: Option<SimTime>,
+    /// Keys in one generation: the number of epochs, or 1.
+    per_generation: u32,
     keys: Vec<AuthorityPublicKey>,
 }
 
 impl Directory {
-    /// The epoch at time `t` and its public key.
+    /// The key id in use at time `t` and its public key.
     pub fn key_at(&self, t: SimTime) -> Result<(u32, &AuthorityPublicKey), DesignError> {
-        let epoch = match self.epochs {
+        let local = match self.epochs {
             None => 0,
             Some((length, _)) => u32::try_from(t / length).unwrap_or(u32::MAX),
         };
-        Ok((epoch, self.key(epoch)?))
+        let generation = u32::from(self.rotation.is_some_and(|r| t >= r));
+        let id = generation
+            .saturating_mul(self.per_generation)
+            .saturating_add(local.min(self.per_generation.saturating_sub(1)));
+        Ok((id, self.key(id)?))
     }
 
-    /// The public key of `epoch`.
-    pub fn key(&self, epoch: u32) -> Result<&AuthorityPublicKey, DesignError> {
+    /// The public key of key id `id`.
+    pub fn key(&self, id: u32) -> Result<&AuthorityPublicKey, DesignError> {
         self.keys
-            .get(epoch as usize)
+            .get(id as usize)
             .ok_or(DesignError::NoKey("epoch beyond the horizon"))
     }
 
-    /// Whether the authority still holds `epoch`'s private key at time `t`: the key exists from
-    /// its epoch's start until `retention` after its end. Always true for single-key scopes.
-    pub fn held_at(&self, epoch: u32, t: SimTime) -> bool {
+    /// Whether the authority holds key `id`'s private key at time `t`: from its epoch's start
+    /// (or the rotation, for the new generation) until `retention` after its epoch's end.
+    /// Single-key scopes keep their key for the whole run.
+    pub fn held_at(&self, id: u32, t: SimTime) -> bool {
+        let generation = id / self.per_generation.max(1);
+        let local = id % self.per_generation.max(1);
+        let created = match (generation, self.rotation) {
+            (0, _) => 0,
+            (1, Some(rotation)) => rotation,
+            _ => return false,
+        };
         match self.epochs {
-            None => epoch == 0,
+            None => t >= created,
             Some((length, retention)) => {
-                let start = SimTime::from(epoch) * length;
-                start <= t && t < start + length + retention
+                let start = SimTime::from(local) * length;
+                start.max(created) <= t && t < start + length + retention
             }
         }
+    }
+
+    /// The key ids in use during `epoch` (epoch 0 covers the whole run for single-key scopes):
+    /// one, or two if the rotation falls inside it.
+    pub fn ids_of_epoch(&self, epoch: u32) -> Vec<u32> {
+        let (start, end) = match self.epochs {
+            None if epoch == 0 => (0, SimTime::MAX),
+            None => return Vec::new(),
+            Some((length, _)) => (
+                SimTime::from(epoch) * length,
+                (SimTime::from(epoch) + 1) * length,
+            ),
+        };
+        let mut ids = Vec::with_capacity(2);
+        if self.rotation.is_none_or(|r| start < r) {
+            ids.push(epoch);
+        }
+        if self.rotation.is_some_and(|r| r < end) {
+            ids.push(self.per_generation + epoch);
+        }
+        ids
     }
 }
 
@@ -69,7 +107,8 @@ pub struct AuthorityKeys {
     scope: Scope,
     directory: Directory,
     secrets: Vec<AuthoritySecretKey>,
-    shares: Vec<Share>,
+    /// Per key id of a split scope, each trustee's share.
+    shares: Vec<Vec<Share>>,
 }
 
 impl AuthorityKeys {
@@ -79,38 +118,61 @@ impl AuthorityKeys {
         horizon: SimTime,
         rng: &mut R,
     ) -> Result<(Self, Directory), DesignError> {
+        Self::generate_rotating(spec, horizon, None, rng)
+    }
+
+    /// [`AuthorityKeys::generate`], with every key replaced by a fresh generation at `rotation`
+    /// (after the authority detects a compromise).
+    pub fn generate_rotating<R: CryptoRng + ?Sized>(
+        spec: &EscrowSpec,
+        horizon: SimTime,
+        rotation: Option<SimTime>,
+        rng: &mut R,
+    ) -> Result<(Self, Directory), DesignError> {
         spec.validate()?;
-        let mut rng = rng;
-        let generate = |rng: &mut &mut R| Kem::gen_keypair_with_rng(rng);
-        let (secrets, publics, shares, epochs): (Vec<_>, Vec<_>, _, _) = match &spec.scope {
-            Scope::Global => {
-                let (sk, pk) = generate(&mut rng);
-                (vec![sk], vec![pk], Vec::new(), None)
-            }
+        let (per_generation, epochs) = match &spec.scope {
             Scope::Epoch {
                 length_hours,
                 retention_hours,
             } => {
                 let length = SimTime::from(*length_hours) * crate::design::HOUR;
                 let retention = SimTime::from(*retention_hours) * crate::design::HOUR;
-                let count = horizon / length + 1;
-                let (sks, pks) = (0..count).map(|_| generate(&mut rng)).unzip();
-                (sks, pks, Vec::new(), Some((length, retention)))
+                let count = u32::try_from(horizon / length + 1).map_err(|_| {
+                    DesignError::InvalidParameter {
+                        field: "scope.length_hours",
+                        expected: "fewer than 2^32 epochs in the run",
+                    }
+                })?;
+                (count, Some((length, retention)))
             }
-            Scope::Split {
+            _ => (1, None),
+        };
+        let generations = if rotation.is_some() { 2 } else { 1 };
+        let mut secrets = Vec::new();
+        let mut publics = Vec::new();
+        let mut shares = Vec::new();
+        let mut rng = rng;
+        for _ in 0..generations * per_generation {
+            let (sk, pk) = Kem::gen_keypair_with_rng(&mut rng);
+            if let Scope::Split {
                 threshold,
                 trustees,
-            } => {
-                let (sk, pk) = generate(&mut rng);
-                let shares = Sharks(*threshold)
-                    .dealer_rng(&sk.to_bytes(), &mut rng)
-                    .take(trustees.len())
-                    .collect();
-                (vec![sk], vec![pk], shares, None)
+            } = &spec.scope
+            {
+                shares.push(
+                    Sharks(*threshold)
+                        .dealer_rng(&sk.to_bytes(), &mut rng)
+                        .take(trustees.len())
+                        .collect(),
+                );
             }
-        };
+            secrets.push(sk);
+            publics.push(pk);
+        }
         let directory = Directory {
             epochs,
+            rotation,
+            per_generation,
             keys: publics,
         };
         let keys = Self {
@@ -122,47 +184,113 @@ impl AuthorityKeys {
         Ok((keys, directory))
     }
 
-    /// What the authority itself holds at time `t`: the global key, every epoch key not yet
-    /// deleted (created, and not past its retention), or all trustees' shares.
+    /// The public directory.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    /// What the authority itself holds at time `t`: every key created and not yet deleted, or,
+    /// for a split scope, all trustees' shares of the keys created by then.
     pub fn held_at(&self, t: SimTime) -> KeyRing {
+        let ids = (0..self.key_count()).filter(|&id| self.directory.held_at(id, t));
         match &self.scope {
-            Scope::Global => KeyRing::single(self.secrets[0].clone()),
-            Scope::Epoch { .. } => {
-                let epochs = (0..self.epoch_count()).filter(|&e| self.directory.held_at(e, t));
-                self.epochs(epochs)
+            Scope::Split { trustees, .. } => {
+                let ids: Vec<u32> = ids.collect();
+                let mut ring = KeyRing::default();
+                for trustee in 0..trustees.len() {
+                    ring.merge(&self.shares_of(trustee, ids.iter().copied()));
+                }
+                ring
             }
-            Scope::Split { .. } => self.shares(0..self.shares.len()),
+            _ => self.keys(ids),
         }
     }
 
-    /// A ring with the given epochs' keys (or the single key, for epoch 0 of other scopes).
+    /// Every key (or every share) the authority will ever create.
+    pub fn all(&self) -> KeyRing {
+        match &self.scope {
+            Scope::Split { trustees, .. } => {
+                let mut ring = KeyRing::default();
+                for trustee in 0..trustees.len() {
+                    ring.merge(&self.shares_of(trustee, 0..self.key_count()));
+                }
+                ring
+            }
+            _ => self.keys(0..self.key_count()),
+        }
+    }
+
+    /// What a thief of the authority's key store gets at `t`: [`AuthorityKeys::held_at`] for
+    /// global and epoch scopes; nothing for a split scope, whose key is never stored whole.
+    pub fn store_at(&self, t: SimTime) -> KeyRing {
+        match &self.scope {
+            Scope::Split { .. } => KeyRing::default(),
+            _ => self.held_at(t),
+        }
+    }
+
+    /// A ring with the keys of the given epochs, every generation used in them (epoch 0 is the
+    /// key of a global scope; a split scope yields nothing).
     pub fn epochs(&self, epochs: impl IntoIterator<Item = u32>) -> KeyRing {
+        if matches!(self.scope, Scope::Split { .. }) {
+            return KeyRing::default();
+        }
+        self.keys(
+            epochs
+                .into_iter()
+                .flat_map(|e| self.directory.ids_of_epoch(e)),
+        )
+    }
+
+    fn keys(&self, ids: impl IntoIterator<Item = u32>) -> KeyRing {
         let mut ring = KeyRing::default();
-        for epoch in epochs {
-            if let Some(secret) = self.secrets.get(epoch as usize) {
-                ring.keys.insert(epoch, secret.clone());
+        for id in ids {
+            if let Some(secret) = self.secrets.get(id as usize) {
+                ring.keys.insert(id, secret.clone());
             }
         }
         ring
     }
 
-    /// A ring with the shares of the trustees at `indices` (split scope).
+    /// A ring with the shares of the trustees at `indices`, of the first generation's key
+    /// (split scope).
     pub fn shares(&self, indices: impl IntoIterator<Item = usize>) -> KeyRing {
-        KeyRing {
-            keys: BTreeMap::new(),
-            shares: indices
-                .into_iter()
-                .filter_map(|i| self.shares.get(i).cloned())
-                .collect(),
+        let mut ring = KeyRing::default();
+        for trustee in indices {
+            ring.merge(&self.shares_of(trustee, [0]));
+        }
+        ring
+    }
+
+    /// What trustee `trustee` holds at time `t`: its shares of every key created by then.
+    pub fn trustee_at(&self, trustee: usize, t: SimTime) -> KeyRing {
+        let ids = (0..self.key_count()).filter(|&id| self.directory.held_at(id, t));
+        self.shares_of(trustee, ids)
+    }
+
+    fn shares_of(&self, trustee: usize, ids: impl IntoIterator<Item = u32>) -> KeyRing {
+        let mut ring = KeyRing {
             threshold: match self.scope {
                 Scope::Split { threshold, .. } => threshold,
                 _ => 0,
             },
+            ..KeyRing::default()
+        };
+        for id in ids {
+            if let Some(share) = self.shares.get(id as usize).and_then(|s| s.get(trustee)) {
+                ring.shares.entry(id).or_default().push(share.clone());
+            }
         }
+        ring
     }
 
-    /// The number of epochs (or 1).
+    /// The number of epochs of one generation (or 1).
     pub fn epoch_count(&self) -> u32 {
+        self.directory.per_generation
+    }
+
+    /// The number of keys, all generations.
+    pub fn key_count(&self) -> u32 {
         self.secrets.len() as u32
     }
 }
@@ -171,23 +299,22 @@ impl AuthorityKeys {
 #[derive(Clone, Default)]
 pub struct KeyRing {
     keys: BTreeMap<u32, AuthoritySecretKey>,
-    shares: Vec<Share>,
+    shares: BTreeMap<u32, Vec<Share>>,
     threshold: u8,
 }
 
 impl KeyRing {
-    fn single(secret: AuthoritySecretKey) -> Self {
-        let mut ring = Self::default();
-        ring.keys.insert(0, secret);
-        ring
-    }
-
     /// Adds everything `other` holds.
     pub fn merge(&mut self, other: &KeyRing) {
-        for (epoch, key) in &other.keys {
-            self.keys.insert(*epoch, key.clone());
+        for (id, key) in &other.keys {
+            self.keys.insert(*id, key.clone());
         }
-        self.shares.extend(other.shares.iter().cloned());
+        for (id, shares) in &other.shares {
+            self.shares
+                .entry(*id)
+                .or_default()
+                .extend(shares.iter().cloned());
+        }
         self.threshold = self.threshold.max(other.threshold);
     }
 
@@ -199,7 +326,7 @@ impl KeyRing {
         for key in ring.keys.values_mut() {
             *key = wrong.clone();
         }
-        for share in &mut ring.shares {
+        for share in ring.shares.values_mut().flatten() {
             for y in share.y.iter_mut() {
                 y.0 ^= 0x5A;
             }
@@ -212,18 +339,24 @@ impl KeyRing {
         self.keys.is_empty() && self.shares.is_empty()
     }
 
-    /// The private key for `epoch`, rebuilding it from shares when the ring holds enough.
-    pub(crate) fn secret_for(&self, epoch: u32) -> Result<AuthoritySecretKey, DesignError> {
-        if let Some(key) = self.keys.get(&epoch) {
+    /// How many secrets the ring holds: keys plus shares.
+    pub fn secret_count(&self) -> usize {
+        self.keys.len() + self.shares.values().map(Vec::len).sum::<usize>()
+    }
+
+    /// The private key `id`, rebuilding it from shares when the ring holds enough.
+    pub(crate) fn secret_for(&self, id: u32) -> Result<AuthoritySecretKey, DesignError> {
+        if let Some(key) = self.keys.get(&id) {
             return Ok(key.clone());
         }
-        if self.shares.is_empty() {
-            return Err(DesignError::NoKey("no key for this epoch"));
-        }
+        let shares = self
+            .shares
+            .get(&id)
+            .ok_or(DesignError::NoKey("no key for this epoch"))?;
         // One share per trustee: a repeated share would count once towards the threshold but
         // twice in the interpolation, and rebuild a wrong key.
-        let mut distinct: Vec<&Share> = Vec::with_capacity(self.shares.len());
-        for share in &self.shares {
+        let mut distinct: Vec<&Share> = Vec::with_capacity(shares.len());
+        for share in shares {
             if distinct.iter().all(|kept| kept.x.0 != share.x.0) {
                 distinct.push(share);
             }

@@ -22,11 +22,14 @@ use crate::{
 };
 
 /// Opens captured envelopes with a [`KeyRing`]. Remembers the chains that session-start
-/// escrow revealed, so later messages of those chains open too.
+/// escrow revealed, so later messages of those chains open too, and the material of each field
+/// it opened (or failed to open), so a chain field repeated on every message of its chain costs
+/// one HPKE operation, as it would a key holder who keeps what it decrypted.
 pub struct Opener {
     ring: KeyRing,
     weak: bool,
     chains: BTreeMap<[u8; 32], Zeroizing<[u8; 32]>>,
+    opened: BTreeMap<Vec<u8>, Option<Zeroizing<Vec<u8>>>>,
 }
 
 impl Opener {
@@ -36,6 +39,7 @@ impl Opener {
             ring,
             weak: verification == Verification::Checksum16,
             chains: BTreeMap::new(),
+            opened: BTreeMap::new(),
         }
     }
 
@@ -78,12 +82,22 @@ impl Opener {
                 });
             }
         };
-        let secret = self.ring.secret_for(field.epoch)?;
-        let material = field::open(
-            &field,
-            &secret,
-            &binding(associated_data, field.granularity, &item),
-        )?;
+        let mut cache_key = field_bytes.to_vec();
+        cache_key.extend_from_slice(&item);
+        let material = match self.opened.get(&cache_key) {
+            Some(known) => known.clone().ok_or(DesignError::FieldDoesNotOpen)?,
+            None => {
+                let opened = self.ring.secret_for(field.epoch).and_then(|secret| {
+                    field::open(
+                        &field,
+                        &secret,
+                        &binding(associated_data, field.granularity, &item),
+                    )
+                });
+                self.opened.insert(cache_key, opened.as_ref().ok().cloned());
+                opened?
+            }
+        };
         let key = match field.granularity {
             Granularity::Message => MessageKey::from_bytes(to_key(&material[..])?),
             Granularity::Chain => {

@@ -421,6 +421,26 @@ impl Session {
         out
     }
 
+    /// Opens a message this side itself sent, from the sending chain this state still holds:
+    /// what a thief holding a copy of the sender's device reads of its later messages, until
+    /// the sender's next DH ratchet step moves to a key pair the copy never saw. Changes nothing.
+    pub fn open_own(&self, bytes: &[u8]) -> Result<Vec<u8>, SessionError> {
+        let wire = WireMessage::try_from(bytes)?;
+        let message = wire.message();
+        let chain = self
+            .sending
+            .as_ref()
+            .filter(|_| message.header.ratchet_key.as_bytes() == self.ratchet.public.as_bytes())
+            .ok_or(SessionError::Authentication)?;
+        let steps = message
+            .header
+            .index
+            .checked_sub(chain.next_index)
+            .ok_or(SessionError::Authentication)?;
+        let key = super::trace::message_key_at(chain.key.bytes(), steps, self.config.max_skip)?;
+        super::trace::open_with_key(key, &self.associated_data, message)
+    }
+
     /// The associated data `IK_A ‖ IK_B` that every message of the session authenticates.
     pub fn associated_data(&self) -> &[u8; AD_LEN] {
         &self.associated_data

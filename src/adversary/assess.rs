@@ -1,0 +1,392 @@
+//! The measurement: after a conversation ends, the adversary and the authority try to decrypt
+//! what they captured with only what they hold, and each message counts as exposed (or
+//! obtained) only if a decryption returned its true plaintext.
+
+use super::{
+    Authority, Follower, Holdings, Owner, Roles, Transcript,
+    metrics::{Exposed, Exposure, Lawful, Reference},
+    spec::AdversarySpec,
+};
+use crate::{
+    design::{
+        Design, DesignSpec, SimTime, backup,
+        escrow::{Opener, Verification},
+    },
+    sim::{metrics::DesignMetrics, traffic::Scripted},
+};
+
+/// What the measurement needs besides the conversation: the run-wide facts for one design.
+pub struct Context<'a> {
+    /// The design.
+    pub design: &'a Design,
+    /// The scenario's adversary, if any.
+    pub adversary: Option<&'a AdversarySpec>,
+    /// Who is compromised or warranted.
+    pub roles: &'a Roles,
+    /// The adversary's secrets for this design.
+    pub holdings: &'a Holdings,
+    /// The authority's.
+    pub authority: &'a Authority,
+}
+
+/// The earliest time each message became readable to the adversary, and through which
+/// compromise (index, time).
+type Readable = Vec<Option<(SimTime, usize, SimTime)>>;
+
+/// Measures one finished conversation into `metrics`.
+pub fn assess(
+    transcript: &Transcript,
+    script: &[Scripted],
+    context: &Context<'_>,
+    metrics: &mut DesignMetrics,
+) {
+    let truth = |index: usize| transcript.truth(index, script[index].size);
+    let mut readable: Readable = vec![None; script.len()];
+    if let Some(adversary) = context.adversary {
+        escrow(
+            transcript,
+            script,
+            context,
+            adversary,
+            &truth,
+            &mut readable,
+        );
+        devices(
+            transcript,
+            script,
+            adversary,
+            &truth,
+            &mut readable,
+            &mut metrics.reference,
+        );
+        ghosts(transcript, script, &truth, &mut readable, true);
+        backups(transcript, context, &truth, &mut readable);
+        record(
+            transcript,
+            script,
+            adversary,
+            &readable,
+            &mut metrics.exposure,
+        );
+    }
+    if !context.roles.targets.is_empty() {
+        lawful(transcript, script, context, &truth, &mut metrics.lawful);
+    }
+}
+
+fn offer(readable: &mut Readable, index: usize, at: SimTime, compromise: usize, since: SimTime) {
+    if readable[index].is_none_or(|(t, _, _)| at < t) {
+        readable[index] = Some((at, compromise, since));
+    }
+}
+
+fn verification(design: &Design) -> Verification {
+    match design.spec() {
+        DesignSpec::Escrow(spec) => spec.verification,
+        _ => Verification::Full,
+    }
+}
+
+/// Escrow fields opened with the stolen keys: live after the theft, from the archive before.
+fn escrow(
+    transcript: &Transcript,
+    script: &[Scripted],
+    context: &Context<'_>,
+    adversary: &AdversarySpec,
+    truth: &dyn Fn(usize) -> Vec<u8>,
+    readable: &mut Readable,
+) {
+    let Some(ad) = transcript.associated_data.as_ref() else {
+        return;
+    };
+    for (at, compromise, ring) in &context.holdings.escrow {
+        let mut opener = Opener::new(ring.clone(), verification(context.design));
+        for (index, bytes) in transcript.wire.iter().enumerate() {
+            let Some(bytes) = bytes else { continue };
+            let sent_at = script[index].sent_at;
+            if sent_at < adversary.archive_start(*at) {
+                continue;
+            }
+            if opener
+                .open(bytes, ad)
+                .is_ok_and(|text| text == truth(index))
+            {
+                offer(readable, index, sent_at.max(*at), *compromise, *at);
+            }
+        }
+    }
+}
+
+/// Stolen device copies followed through the ratchet: the adversary's, into `readable`; the
+/// reference victims', each on its own, into `reference`.
+fn devices(
+    transcript: &Transcript,
+    script: &[Scripted],
+    adversary: &AdversarySpec,
+    truth: &dyn Fn(usize) -> Vec<u8>,
+    readable: &mut Readable,
+    reference: &mut Reference,
+) {
+    for copy in &transcript.copies {
+        let at = copy.at;
+        let mut order: Vec<(SimTime, usize, bool)> = script
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| transcript.wire[*index].is_some())
+            .filter_map(|(index, message)| {
+                let own = message.from == copy.side;
+                if own && message.sent_at >= at {
+                    Some((message.sent_at, index, true))
+                } else if !own
+                    && message.delivered_at >= at
+                    && message.sent_at >= adversary.archive_start(at)
+                {
+                    Some((message.delivered_at, index, false))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        order.sort_unstable();
+        let mut follower = Follower::new(copy.session.clone(), transcript.superkey.as_ref());
+        let mut read = vec![false; script.len()];
+        for (_, index, own) in order {
+            let Some(bytes) = &transcript.wire[index] else {
+                continue;
+            };
+            read[index] = follower
+                .read(bytes, index, own)
+                .is_some_and(|text| text == truth(index));
+        }
+        match copy.owner {
+            Owner::Attacker(compromise) => {
+                for index in (0..script.len()).filter(|&i| read[i]) {
+                    offer(
+                        readable,
+                        index,
+                        script[index].sent_at.max(at),
+                        compromise,
+                        at,
+                    );
+                }
+            }
+            Owner::Reference(_) => heal(script, &read, at, copy.session.is_some(), reference),
+        }
+    }
+}
+
+/// One reference copy's exposure and how its session healed: the messages sent after the copy
+/// that it read before the first one it could not.
+fn heal(script: &[Scripted], read: &[bool], at: SimTime, stolen: bool, reference: &mut Reference) {
+    for (index, message) in script.iter().enumerate() {
+        if read[index] {
+            reference.exposed += 1;
+            reference.retroactive += u64::from(message.sent_at < at);
+        }
+    }
+    if !stolen {
+        return;
+    }
+    let mut after: Vec<(SimTime, usize)> = script
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.sent_at >= at)
+        .map(|(i, m)| (m.sent_at, i))
+        .collect();
+    if after.is_empty() {
+        return;
+    }
+    after.sort_unstable();
+    match after.iter().position(|&(_, index)| !read[index]) {
+        Some(position) => {
+            reference.heal_messages.add(position as u64);
+            reference.heal_seconds.add(after[position].0 - at);
+        }
+        None => reference.unhealed += 1,
+    }
+}
+
+/// Ghost devices read their fan-out: the adversary's (`attacker`) or the authority's.
+fn ghost_reads(
+    transcript: &Transcript,
+    truth: &dyn Fn(usize) -> Vec<u8>,
+    attacker: bool,
+) -> Vec<(usize, usize, Option<usize>)> {
+    let mut reads = Vec::new();
+    for (t, tap) in transcript.ghosts.iter().enumerate() {
+        if tap.attacker.is_some() != attacker {
+            continue;
+        }
+        let mut device = tap.device.clone();
+        let mut reader = device.reader();
+        for copy in transcript.ghost_copies.iter().filter(|c| c.tap == t) {
+            if device
+                .receive(&mut reader, &copy.bytes)
+                .is_ok_and(|text| text == truth(copy.index))
+            {
+                reads.push((copy.index, tap.side, tap.attacker));
+            }
+        }
+    }
+    reads
+}
+
+fn ghosts(
+    transcript: &Transcript,
+    script: &[Scripted],
+    truth: &dyn Fn(usize) -> Vec<u8>,
+    readable: &mut Readable,
+    attacker: bool,
+) {
+    for (index, _, compromise) in ghost_reads(transcript, truth, attacker) {
+        if let Some(compromise) = compromise {
+            let sent_at = script[index].sent_at;
+            offer(readable, index, sent_at, compromise, sent_at);
+        }
+    }
+}
+
+/// Backups opened with a stolen backup key: every upload under that key generation.
+fn backups(
+    transcript: &Transcript,
+    context: &Context<'_>,
+    truth: &dyn Fn(usize) -> Vec<u8>,
+    readable: &mut Readable,
+) {
+    let Some(keys) = &context.authority.backup else {
+        return;
+    };
+    for (at, compromise, generation) in &context.holdings.backup {
+        for blob in transcript
+            .backups
+            .iter()
+            .filter(|b| b.generation == *generation)
+        {
+            for index in open_backup(transcript, keys, blob, truth) {
+                offer(readable, index, blob.at.max(*at), *compromise, *at);
+            }
+        }
+    }
+}
+
+/// The messages a backup holds that open to their true plaintext.
+fn open_backup(
+    transcript: &Transcript,
+    keys: &super::BackupKeys,
+    blob: &super::BackupBlob,
+    truth: &dyn Fn(usize) -> Vec<u8>,
+) -> Vec<usize> {
+    let key = keys.key(blob.generation);
+    let user = transcript.users[blob.side];
+    backup::open(key, user, blob.number, &blob.bytes)
+        .map(|entries| {
+            entries
+                .into_iter()
+                .filter_map(|(number, text)| {
+                    let index = usize::try_from(number).ok()?;
+                    (index < transcript.wire.len() && text == truth(index)).then_some(index)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn record(
+    transcript: &Transcript,
+    script: &[Scripted],
+    adversary: &AdversarySpec,
+    readable: &Readable,
+    exposure: &mut Exposure,
+) {
+    let detected = adversary.detected_at();
+    let mut any = false;
+    for (index, entry) in readable.iter().enumerate() {
+        let Some((readable_at, compromise, compromised_at)) = *entry else {
+            continue;
+        };
+        any = true;
+        let message = &script[index];
+        exposure.record(&Exposed {
+            sender: transcript.users[message.from],
+            recipient: transcript.users[1 - message.from],
+            sent_at: message.sent_at,
+            readable_at,
+            compromise,
+            compromised_at,
+            after_detection: detected.is_some_and(|d| message.sent_at >= d),
+        });
+    }
+    exposure.conversations += u64::from(any);
+}
+
+/// The authority's reading of its targets' messages, through the design's own path.
+fn lawful(
+    transcript: &Transcript,
+    script: &[Scripted],
+    context: &Context<'_>,
+    truth: &dyn Fn(usize) -> Vec<u8>,
+    lawful: &mut Lawful,
+) {
+    let n = script.len();
+    // obtained[side][index]: the authority read message `index` through `side`'s warrant.
+    let mut obtained = [vec![false; n], vec![false; n]];
+    match context.design.spec() {
+        DesignSpec::Plain => {
+            // The spyware alternative: an implant on the target's device reads what the device
+            // itself encrypts and decrypts.
+            for (index, message) in script.iter().enumerate() {
+                obtained[message.from][index] = transcript.wire[index].is_some();
+                obtained[1 - message.from][index] = transcript.delivered[index];
+            }
+        }
+        DesignSpec::Escrow(_) => {
+            if let (Some(ring), Some(ad)) = (&context.authority.escrow, &transcript.associated_data)
+            {
+                let mut opener = Opener::new(ring.clone(), verification(context.design));
+                for (index, bytes) in transcript.wire.iter().enumerate() {
+                    let Some(bytes) = bytes else { continue };
+                    let ok = opener
+                        .open(bytes, ad)
+                        .is_ok_and(|text| text == truth(index));
+                    obtained[0][index] = ok;
+                    obtained[1][index] = ok;
+                }
+            }
+        }
+        DesignSpec::Ghost(_) => {
+            for (index, side, _) in ghost_reads(transcript, truth, false) {
+                obtained[side][index] = true;
+            }
+        }
+        DesignSpec::Backup(_) => {
+            if let Some(keys) = &context.authority.backup {
+                for blob in &transcript.backups {
+                    for index in open_backup(transcript, keys, blob, truth) {
+                        obtained[blob.side][index] = true;
+                    }
+                }
+            }
+        }
+    }
+    for (index, message) in script.iter().enumerate() {
+        if transcript.wire[index].is_none() {
+            continue;
+        }
+        for side in [0, 1] {
+            let Some(target) = context
+                .roles
+                .warrant_at(transcript.users[side], message.sent_at)
+            else {
+                continue;
+            };
+            let got = u64::from(obtained[side][index]);
+            if target.evades {
+                lawful.evading_in_window += 1;
+                lawful.evading_obtained += got;
+            } else {
+                lawful.compliant_in_window += 1;
+                lawful.compliant_obtained += got;
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The secrets each party holds for one design: the adversary's, gained over time, and the
+//! authority's own.
+
+use super::spec::{AdversarySpec, Secret, hours};
+use crate::design::{
+    DesignSpec, SimTime,
+    backup::BackupKey,
+    escrow::{AuthorityKeys, KeyRing},
+};
+
+/// The provider's backup key, and the fresh one it switches to after a detection.
+#[derive(Clone)]
+pub struct BackupKeys {
+    keys: [BackupKey; 2],
+    rotation: Option<SimTime>,
+}
+
+impl BackupKeys {
+    /// Keys from 64 random bytes; the second is used from `rotation` on.
+    pub fn new(bytes: [[u8; 32]; 2], rotation: Option<SimTime>) -> Self {
+        Self {
+            keys: bytes.map(BackupKey::new),
+            rotation,
+        }
+    }
+
+    /// The generation (0, or 1 after rotation) in use at `t`.
+    pub fn generation_at(&self, t: SimTime) -> usize {
+        usize::from(self.rotation.is_some_and(|r| t >= r))
+    }
+
+    /// The key of `generation`.
+    pub fn key(&self, generation: usize) -> &BackupKey {
+        &self.keys[generation.min(1)]
+    }
+}
+
+/// What the authority holds for a design: every escrow key it will create, and the backup keys.
+#[derive(Clone, Default)]
+pub struct Authority {
+    /// Every escrow key or share (it opens live, when the key in use is always held).
+    pub escrow: Option<KeyRing>,
+    /// The provider's backup keys (a court orders the provider to open backups).
+    pub backup: Option<BackupKeys>,
+}
+
+/// What the adversary holds for one design, gained over time.
+#[derive(Clone, Default)]
+pub struct Holdings {
+    /// Escrow secrets, cumulative: after each escrow compromise (in time order), its time, its
+    /// scenario index, and everything held from then on.
+    pub escrow: Vec<(SimTime, usize, KeyRing)>,
+    /// Backup key generations stolen: time, scenario index, generation.
+    pub backup: Vec<(SimTime, usize, usize)>,
+    /// Whether any compromise applies to this design (device copies apply to all).
+    pub applies: Vec<bool>,
+    /// Secrets compromised that bear on this design: one per key store, epoch-key theft, share,
+    /// ghost power or backup key, one per device.
+    pub secrets: u64,
+}
+
+impl Holdings {
+    /// The adversary's holdings under `spec` for `design`.
+    pub fn new(
+        spec: &AdversarySpec,
+        design: &DesignSpec,
+        keys: Option<&AuthorityKeys>,
+        backup: Option<&BackupKeys>,
+    ) -> Self {
+        let mut holdings = Holdings::default();
+        let mut order: Vec<(SimTime, usize)> = spec
+            .compromises
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (hours(c.at_hours), i))
+            .collect();
+        order.sort_unstable();
+        holdings.applies = vec![false; spec.compromises.len()];
+        let mut ring = KeyRing::default();
+        for (at, index) in order {
+            let gained = match (&spec.compromises[index].secret, keys) {
+                (Secret::EscrowKeyStore, Some(keys)) => Some(keys.store_at(at)),
+                (Secret::EpochKeys { epochs }, Some(keys)) => {
+                    Some(keys.epochs(epochs.iter().copied()))
+                }
+                (Secret::EscrowShare { trustee }, Some(keys)) => {
+                    Some(keys.trustee_at(*trustee, at))
+                }
+                _ => None,
+            };
+            if let Some(gained) = gained.filter(|g| !g.is_empty()) {
+                ring.merge(&gained);
+                holdings.escrow.push((at, index, ring.clone()));
+                holdings.applies[index] = true;
+                holdings.secrets += 1;
+            }
+            match (&spec.compromises[index].secret, design, backup) {
+                (Secret::Device { users }, _, _) => {
+                    holdings.applies[index] = true;
+                    holdings.secrets += u64::from(*users);
+                }
+                (Secret::GhostPower { .. }, DesignSpec::Ghost(_), _) => {
+                    holdings.applies[index] = true;
+                    holdings.secrets += 1;
+                }
+                (Secret::BackupKey, DesignSpec::Backup(_), Some(keys)) => {
+                    holdings.backup.push((at, index, keys.generation_at(at)));
+                    holdings.applies[index] = true;
+                    holdings.secrets += 1;
+                }
+                _ => {}
+            }
+        }
+        holdings
+    }
+}

@@ -1,0 +1,160 @@
+//! The adversary and lawful-access blocks of a scenario, as written in its JSON.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::design::{HOUR, SimTime};
+
+/// Who watches the traffic and which secrets they steal, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdversarySpec {
+    /// How long the wiretap archive keeps captured messages, in days; `null` keeps everything
+    /// ("harvest now, decrypt later"). Default: `null`.
+    #[serde(default)]
+    pub archive_retention_days: Option<f64>,
+    /// The secrets the adversary gains, each at its own time. It holds their union from then on.
+    pub compromises: Vec<Compromise>,
+    /// When the compromise is detected, in hours from the start; `null` if never. The authority
+    /// then rotates its escrow keys (fields from then on use fresh keys) and the provider its
+    /// backup key and ghost power.
+    #[serde(default)]
+    pub detected_at_hours: Option<f64>,
+    /// Whether users re-key every session (a fresh X3DH) on detection. Default: false.
+    #[serde(default)]
+    pub rekey_on_detection: bool,
+    /// Users whose device is copied, one at a time, at the first compromise's time to measure
+    /// the `plain` reference of the gain ratio (averaged over them). Default: 20.
+    #[serde(default = "default_reference_victims")]
+    pub reference_victims: u32,
+}
+
+fn default_reference_victims() -> u32 {
+    20
+}
+
+/// One secret, gained at `at_hours`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Compromise {
+    /// When, in hours from the start.
+    pub at_hours: f64,
+    /// What.
+    #[serde(flatten)]
+    pub secret: Secret,
+}
+
+/// A secret the adversary can gain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "secret", rename_all = "snake_case")]
+pub enum Secret {
+    /// The authority's key store: the global key, or every epoch key still retained at that
+    /// time. Escrow designs with a global or epoch scope (a split key has no store).
+    EscrowKeyStore,
+    /// The listed epochs' keys (epoch 0 is the global key). Global and epoch scopes.
+    EpochKeys {
+        /// Epoch numbers, counted from 0 at the start.
+        epochs: Vec<u32>,
+    },
+    /// One trustee's share of a split key. Split scope.
+    EscrowShare {
+        /// The trustee's position in the scope's `trustees` list.
+        trustee: usize,
+    },
+    /// Whole device state (all its sessions, and any superencryption key) of `users` users
+    /// chosen at random, copied at that time. Every design.
+    Device {
+        /// How many users.
+        users: u32,
+    },
+    /// The provider's power to add ghost devices, used on `users` users chosen at random from
+    /// that time on. Ghost designs.
+    GhostPower {
+        /// How many users.
+        users: u32,
+    },
+    /// The provider's backup key. Backup designs.
+    BackupKey,
+}
+
+/// Warrants, issuers and evasion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LawfulSpec {
+    /// Warranted users; `null` scales the CNCTR figure to the population: 24,209 people under
+    /// surveillance in France in 2023 out of 68 million, 356 per million users (at least one).
+    #[serde(default)]
+    pub targets: Option<u32>,
+    /// Share of warrants signed by a prefect (administrative interception) rather than a judge.
+    /// Default: 0.5, an assumption.
+    #[serde(default = "default_prefect_share")]
+    pub prefect_share: f64,
+    /// Length of a warrant's window, in days, cut at the end of the run. Default: 120 (French
+    /// security interceptions are authorised for up to four months).
+    #[serde(default = "default_window_days")]
+    pub window_days: f64,
+    /// Warrants are issued at random times in the first `issuance_fraction` of the run.
+    /// Default: 0 (all at the start).
+    #[serde(default)]
+    pub issuance_fraction: f64,
+    /// Share of targets who evade: they superencrypt with a key of their own and use a client
+    /// that writes no usable escrow field, backup or ghost fan-out. Default: 0.2 (US 2023:
+    /// about one wiretap in five met encryption).
+    #[serde(default = "default_evasion")]
+    pub evasion: f64,
+}
+
+fn default_prefect_share() -> f64 {
+    0.5
+}
+
+fn default_window_days() -> f64 {
+    120.0
+}
+
+fn default_evasion() -> f64 {
+    0.2
+}
+
+/// Warranted users per million, from CNCTR 2023: 24,209 people out of 68 million.
+pub const TARGETS_PER_MILLION: f64 = 24_209.0 / 68.0;
+
+/// Hours as simulated seconds, rounded.
+pub fn hours(h: f64) -> SimTime {
+    (h * HOUR as f64).round().max(0.0) as SimTime
+}
+
+impl AdversarySpec {
+    /// The time of the first compromise: when the reference devices are copied.
+    pub fn first_compromise(&self) -> SimTime {
+        self.compromises
+            .iter()
+            .map(|c| hours(c.at_hours))
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Detection time, if any.
+    pub fn detected_at(&self) -> Option<SimTime> {
+        self.detected_at_hours.map(hours)
+    }
+
+    /// How far back the archive reaches at time `t`: the earliest send time still kept.
+    pub fn archive_start(&self, t: SimTime) -> SimTime {
+        match self.archive_retention_days {
+            None => 0,
+            Some(days) => t.saturating_sub((days * crate::design::DAY as f64).round() as SimTime),
+        }
+    }
+}
+
+impl LawfulSpec {
+    /// The number of targets in a population of `users`.
+    pub fn target_count(&self, users: u64) -> u32 {
+        match self.targets {
+            Some(n) => n,
+            None => ((users as f64 * TARGETS_PER_MILLION / 1e6).round() as u32).max(1),
+        }
+        .min(u32::try_from(users).unwrap_or(u32::MAX))
+    }
+}
