@@ -15,6 +15,7 @@ mod metrics;
 mod roles;
 pub mod spec;
 mod transcript;
+mod validate;
 
 pub use self::{
     assess::{Context, assess},
@@ -24,4 +25,5 @@ pub use self::{
     roles::{DeviceCopy, Ghosting, Owner, Roles, Target},
     spec::{AdversarySpec, Compromise, LawfulSpec, Secret},
     transcript::{BackupBlob, Copied, GhostCopy, GhostTap, Transcript},
+    validate::{validate_adversary, validate_lawful},
 };

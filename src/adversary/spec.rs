@@ -39,14 +39,13 @@ fn default_reference_victims() -> u32 {
 pub struct Compromise {
     /// When, in hours from the start.
     pub at_hours: f64,
-    /// What.
-    #[serde(flatten)]
+    /// What, e.g. `{"kind": "device", "users": 1}`.
     pub secret: Secret,
 }
 
 /// A secret the adversary can gain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "secret", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Secret {
     /// The authority's key store: the global key, or every epoch key still retained at that
     /// time. Escrow designs with a global or epoch scope (a split key has no store).

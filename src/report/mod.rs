@@ -1,9 +1,14 @@
 //! Results for machines and people: `summary.json` and CSV time series, written atomically.
 
+mod adversary;
 mod files;
 mod summary;
 
 pub use self::{
+    adversary::{
+        AdversarySummary, Distribution, ExposureSummary, HealingSummary, HourFraction,
+        LawfulSummary,
+    },
     files::{ReportError, write_atomic},
     summary::{DesignSummary, PerMessage, SCHEMA_VERSION, Summary, peak_memory_bytes},
 };

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::adversary::{AdversarySummary, ExposureSummary, HealingSummary, LawfulSummary};
 use crate::{
     scenario::Scenario,
     sim::{DesignMetrics, RunOutput, Timing},
@@ -33,6 +34,8 @@ pub struct Summary {
     pub messages_per_second: f64,
     /// Measured: peak resident memory of the process, in bytes (0 where unknown).
     pub peak_memory_bytes: u64,
+    /// The adversary's compromises and the plain reference, if the scenario has an adversary.
+    pub adversary: Option<AdversarySummary>,
     /// Per design, in scenario order.
     pub designs: Vec<DesignSummary>,
 }
@@ -54,6 +57,12 @@ pub struct DesignSummary {
     pub cpu_ratio_vs_plain: Option<f64>,
     /// Measured: messages this design simulates per second of one core.
     pub messages_per_cpu_second: f64,
+    /// What the adversary decrypted, if the scenario has one.
+    pub exposure: Option<ExposureSummary>,
+    /// How single stolen devices healed, if the scenario has an adversary.
+    pub healing: Option<HealingSummary>,
+    /// What the authority obtained, if the scenario has warrants.
+    pub lawful: Option<LawfulSummary>,
 }
 
 /// Nanoseconds per sent message, by phase.
@@ -107,12 +116,18 @@ impl Summary {
                 output.metrics.timing[i].total_ns as f64 / counts.sent.max(1) as f64,
             )
         };
+        let adversary = AdversarySummary::new(scenario, &output.roles, &output.metrics.designs);
+        let reference = adversary
+            .as_ref()
+            .and_then(|a| a.reference_exposure_per_device);
+        let hours = scenario.horizon().div_ceil(crate::design::HOUR) as usize;
         let designs = output
             .designs
             .iter()
             .enumerate()
             .map(|(i, design)| {
                 let counts = output.metrics.designs[i].clone();
+                let secrets = output.holdings.get(i).map_or(0, |h| h.secrets);
                 let timing = &output.metrics.timing[i];
                 let (wire, cpu) = per_message(i);
                 let baseline = plain.map(per_message);
@@ -124,6 +139,16 @@ impl Summary {
                     cpu_ratio_vs_plain: baseline.map(|(_, plain_cpu)| cpu / plain_cpu.max(1.0)),
                     messages_per_cpu_second: counts.sent as f64
                         / (timing.total_ns as f64 / 1e9).max(1e-9),
+                    exposure: adversary
+                        .as_ref()
+                        .map(|_| ExposureSummary::new(&counts, secrets, reference, hours)),
+                    healing: adversary
+                        .as_ref()
+                        .map(|_| HealingSummary::new(&counts.reference)),
+                    lawful: scenario
+                        .lawful_access
+                        .as_ref()
+                        .map(|_| LawfulSummary::new(&counts.lawful, &output.roles, design.spec())),
                     counts,
                 }
             })
@@ -139,6 +164,7 @@ impl Summary {
             wall_seconds: output.wall_seconds,
             messages_per_second: delivered as f64 / output.wall_seconds.max(1e-9),
             peak_memory_bytes: peak_memory_bytes(),
+            adversary,
             designs,
         }
     }

@@ -184,6 +184,17 @@ impl Scenario {
         for (i, design) in self.designs.iter().enumerate() {
             validate_design(design, &format!("designs[{i}]"), &mut errors);
         }
+        if let Some(adversary) = &self.adversary {
+            errors.extend(crate::adversary::validate_adversary(
+                adversary,
+                self.duration_days,
+                p.users,
+                &self.designs,
+            ));
+        }
+        if let Some(lawful) = &self.lawful_access {
+            errors.extend(crate::adversary::validate_lawful(lawful, p.users));
+        }
         for (i, design) in self.designs.iter().enumerate() {
             if self.designs[..i].contains(design) {
                 errors.push(ValidationError {

@@ -74,22 +74,54 @@ fn print_table(summary: &Summary) {
         summary.peak_memory_bytes as f64 / f64::from(1u32 << 20),
     );
     println!(
-        "{:<28} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}",
-        "design", "sent", "delivered", "failed", "wire B/m", "CPU µs/m", "CPU ×plain"
+        "{:<26} {:>9} {:>6} {:>8} {:>8} {:>6} {:>9} {:>7} {:>9} {:>7}",
+        "design",
+        "sent",
+        "failed",
+        "wire B/m",
+        "CPU µs/m",
+        "×plain",
+        "exposed %",
+        "users",
+        "gain ×",
+        "yield %"
     );
+    let dash = || "-".to_string();
     for design in &summary.designs {
-        let ratio = design
-            .cpu_ratio_vs_plain
-            .map_or("-".to_string(), |r| format!("{r:.2}"));
+        let exposure = design.exposure.as_ref();
         println!(
-            "{:<28} {:>10} {:>10} {:>7} {:>9.1} {:>10.2} {:>9}",
+            "{:<26} {:>9} {:>6} {:>8.1} {:>8.2} {:>6} {:>9} {:>7} {:>9} {:>7}",
             design.label,
             design.counts.sent,
-            design.counts.delivered,
             design.counts.failed,
             design.wire_bytes_per_message,
             design.cpu_ns_per_message.total / 1e3,
-            ratio,
+            design
+                .cpu_ratio_vs_plain
+                .map_or_else(dash, |r| format!("{r:.2}")),
+            exposure.map_or_else(dash, |e| format!("{:.3}", 100.0 * e.fraction)),
+            exposure.map_or_else(dash, |e| e.users_touched.to_string()),
+            exposure
+                .and_then(|e| e.gain_ratio)
+                .map_or_else(dash, |g| format!("{g:.1}")),
+            design
+                .lawful
+                .as_ref()
+                .map_or_else(dash, |l| format!("{:.1}", 100.0 * l.r#yield)),
+        );
+    }
+    if let Some(adversary) = &summary.adversary {
+        println!(
+            "adversary: compromises at {:?} h, detected at {}, dwell {:.1} h; one plain device copy exposes {} messages on average ({} devices)",
+            adversary.compromise_hours,
+            adversary
+                .detected_at_hours
+                .map_or("never".to_string(), |h| format!("{h} h")),
+            adversary.dwell_hours,
+            adversary
+                .reference_exposure_per_device
+                .map_or_else(dash, |r| format!("{r:.1}")),
+            adversary.reference_victims,
         );
     }
 }

@@ -1,0 +1,141 @@
+//! Checks of the adversary and lawful-access blocks, each problem with its JSON path.
+
+use super::spec::{AdversarySpec, LawfulSpec, Secret};
+use crate::{
+    design::{DesignSpec, escrow::Scope},
+    scenario::ValidationError,
+};
+
+fn push(errors: &mut Vec<ValidationError>, ok: bool, path: String, message: String) {
+    if !ok {
+        errors.push(ValidationError { path, message });
+    }
+}
+
+fn in_run(hours: f64, duration_days: f64) -> bool {
+    hours.is_finite() && hours >= 0.0 && hours <= duration_days * 24.0
+}
+
+/// Problems in `spec`, for a run of `duration_days` with `users` users and `designs`.
+pub fn validate_adversary(
+    spec: &AdversarySpec,
+    duration_days: f64,
+    users: u64,
+    designs: &[DesignSpec],
+) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    let days = duration_days * 24.0;
+    if let Some(retention) = spec.archive_retention_days {
+        push(
+            &mut errors,
+            retention.is_finite() && retention >= 0.0,
+            "adversary.archive_retention_days".into(),
+            format!("expected a non-negative number of days or null, found {retention}"),
+        );
+    }
+    if let Some(detected) = spec.detected_at_hours {
+        push(
+            &mut errors,
+            in_run(detected, duration_days),
+            "adversary.detected_at_hours".into(),
+            format!("expected a time in [0, {days}] hours (the run), found {detected}"),
+        );
+    }
+    push(
+        &mut errors,
+        !spec.compromises.is_empty(),
+        "adversary.compromises".into(),
+        "expected at least one compromise".into(),
+    );
+    push(
+        &mut errors,
+        u64::from(spec.reference_victims) <= users,
+        "adversary.reference_victims".into(),
+        format!(
+            "expected at most the {users} users, found {}",
+            spec.reference_victims
+        ),
+    );
+    let trustees = designs
+        .iter()
+        .filter_map(|d| match d {
+            DesignSpec::Escrow(e) => match &e.scope {
+                Scope::Split { trustees, .. } => Some(trustees.len()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .max();
+    for (i, compromise) in spec.compromises.iter().enumerate() {
+        let path = format!("adversary.compromises[{i}]");
+        push(
+            &mut errors,
+            in_run(compromise.at_hours, duration_days),
+            format!("{path}.at_hours"),
+            format!(
+                "expected a time in [0, {days}] hours (the run), found {}",
+                compromise.at_hours
+            ),
+        );
+        match &compromise.secret {
+            Secret::EscrowShare { trustee } => push(
+                &mut errors,
+                trustees.is_some_and(|n| *trustee < n),
+                format!("{path}.trustee"),
+                match trustees {
+                    Some(n) => format!("expected a trustee index below {n}, found {trustee}"),
+                    None => "no design has a split escrow scope with trustees".into(),
+                },
+            ),
+            Secret::Device { users: n } | Secret::GhostPower { users: n } => push(
+                &mut errors,
+                (1..=users).contains(&u64::from(*n)),
+                format!("{path}.users"),
+                format!("expected 1 to {users} users, found {n}"),
+            ),
+            Secret::EpochKeys { epochs } => push(
+                &mut errors,
+                !epochs.is_empty(),
+                format!("{path}.epochs"),
+                "expected at least one epoch".into(),
+            ),
+            Secret::EscrowKeyStore | Secret::BackupKey => {}
+        }
+    }
+    errors
+}
+
+/// Problems in `spec` for a population of `users`.
+pub fn validate_lawful(spec: &LawfulSpec, users: u64) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    for (value, name) in [
+        (spec.prefect_share, "prefect_share"),
+        (spec.evasion, "evasion"),
+        (spec.issuance_fraction, "issuance_fraction"),
+    ] {
+        push(
+            &mut errors,
+            (0.0..=1.0).contains(&value),
+            format!("lawful_access.{name}"),
+            format!("expected a fraction in [0, 1], found {value}"),
+        );
+    }
+    push(
+        &mut errors,
+        spec.window_days.is_finite() && spec.window_days > 0.0,
+        "lawful_access.window_days".into(),
+        format!(
+            "expected a positive number of days, found {}",
+            spec.window_days
+        ),
+    );
+    if let Some(targets) = spec.targets {
+        push(
+            &mut errors,
+            (1..=users).contains(&u64::from(targets)),
+            "lawful_access.targets".into(),
+            format!("expected 1 to {users} targets, or null, found {targets}"),
+        );
+    }
+    errors
+}

@@ -1,0 +1,264 @@
+//! The adversary and lawful-access parts of `summary.json`: exposure, gain ratio, healing and
+//! lawful yield, derived from the merged counts.
+
+use serde::Serialize;
+
+use crate::{
+    adversary::{Counts, Exposure, Lawful, Reference, Roles},
+    design::{DesignSpec, HOUR},
+    scenario::Scenario,
+    sim::DesignMetrics,
+};
+
+/// Run-wide facts about the adversary.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdversarySummary {
+    /// When each compromise happened, in hours, scenario order.
+    pub compromise_hours: Vec<f64>,
+    /// When it was detected, in hours.
+    pub detected_at_hours: Option<f64>,
+    /// Dwell: hours from the first compromise to detection (or to the end of the run).
+    pub dwell_hours: f64,
+    /// The wiretap archive's retention, in days (`null`: everything).
+    pub archive_retention_days: Option<f64>,
+    /// Devices copied for the reference.
+    pub reference_victims: u32,
+    /// Messages one copied device exposes on average, under the first `plain` design (the
+    /// denominator of every gain ratio); `null` without `plain`.
+    pub reference_exposure_per_device: Option<f64>,
+}
+
+/// What the adversary read of one design's traffic.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposureSummary {
+    /// Messages decrypted to their true plaintext.
+    pub exposed: u64,
+    /// Their share of all messages sent.
+    pub fraction: f64,
+    /// Sent before the compromise that exposed them.
+    pub retroactive: u64,
+    /// Sent after it.
+    pub prospective: u64,
+    /// Sent after the detection.
+    pub after_detection: u64,
+    /// Users who sent or received an exposed message.
+    pub users_touched: u64,
+    /// Conversations with an exposed message.
+    pub conversations_touched: u64,
+    /// Send times of the first and last exposed messages, in hours.
+    pub window_hours: Option<[f64; 2]>,
+    /// Exposed messages by the compromise that first made them readable (scenario order).
+    pub by_compromise: Vec<u64>,
+    /// Compromised secrets bearing on this design.
+    pub secrets: u64,
+    /// Exposed messages per compromised secret.
+    pub gain: f64,
+    /// `gain` over one `plain` device's exposure at the same time.
+    pub gain_ratio: Option<f64>,
+    /// Per simulated hour: messages readable by its end over messages sent by its end.
+    pub readable_over_time: Vec<HourFraction>,
+}
+
+/// A point of a curve over simulated time.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct HourFraction {
+    /// End of the hour, in hours.
+    pub hour: f64,
+    /// The fraction.
+    pub fraction: f64,
+}
+
+/// A distribution's summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Distribution {
+    /// Mean.
+    pub mean: f64,
+    /// 10th to 90th percentiles.
+    pub deciles: Vec<f64>,
+    /// `[value, count]` pairs.
+    pub histogram: Vec<[f64; 2]>,
+}
+
+impl Distribution {
+    fn new(counts: &Counts, scale: f64) -> Option<Self> {
+        let total = counts.total();
+        if total == 0 {
+            return None;
+        }
+        let sum: f64 = counts.0.iter().map(|(v, c)| *v as f64 * *c as f64).sum();
+        let quantile = |q: f64| {
+            let rank = ((q * total as f64).ceil() as u64).clamp(1, total);
+            let mut seen = 0;
+            for (value, count) in &counts.0 {
+                seen += count;
+                if seen >= rank {
+                    return *value as f64 / scale;
+                }
+            }
+            0.0
+        };
+        Some(Self {
+            mean: sum / total as f64 / scale,
+            deciles: (1..10).map(|d| quantile(f64::from(d) / 10.0)).collect(),
+            histogram: counts
+                .0
+                .iter()
+                .map(|(v, c)| [*v as f64 / scale, *c as f64])
+                .collect(),
+        })
+    }
+}
+
+/// How stolen sessions healed, from the reference device copies.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealingSummary {
+    /// Stolen sessions that saw traffic after the copy.
+    pub conversations: u64,
+    /// Of which still readable at the end of the run.
+    pub unhealed: u64,
+    /// Messages read after the copy before healing.
+    pub messages: Option<Distribution>,
+    /// Hours from the copy to healing.
+    pub hours: Option<Distribution>,
+}
+
+/// What the authority obtained on its targets.
+#[derive(Debug, Clone, Serialize)]
+pub struct LawfulSummary {
+    /// Warranted users.
+    pub targets: u64,
+    /// Of which evading.
+    pub evading_targets: u64,
+    /// Warrants signed by a judge.
+    pub judge_warrants: u64,
+    /// Warrants signed by a prefect.
+    pub prefect_warrants: u64,
+    /// Target messages inside warrant windows (per target).
+    pub messages_in_windows: u64,
+    /// Of which the authority read.
+    pub messages_obtained: u64,
+    /// `messages_obtained / messages_in_windows`.
+    pub r#yield: f64,
+    /// The yield on compliant targets.
+    pub yield_compliant: Option<f64>,
+    /// The yield on evading targets.
+    pub yield_evading: Option<f64>,
+    /// Device compromises the authority needed (`plain`: an implant per target).
+    pub device_compromises: u64,
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+impl AdversarySummary {
+    /// The run-wide part, if the scenario has an adversary.
+    pub fn new(scenario: &Scenario, roles: &Roles, designs: &[DesignMetrics]) -> Option<Self> {
+        let adversary = scenario.adversary.as_ref()?;
+        let plain = scenario
+            .designs
+            .iter()
+            .position(|d| *d == DesignSpec::Plain);
+        let first = adversary.first_compromise();
+        let end = adversary.detected_at().unwrap_or(scenario.horizon());
+        Some(Self {
+            compromise_hours: adversary.compromises.iter().map(|c| c.at_hours).collect(),
+            detected_at_hours: adversary.detected_at_hours,
+            dwell_hours: end.saturating_sub(first) as f64 / HOUR as f64,
+            archive_retention_days: adversary.archive_retention_days,
+            reference_victims: roles.reference_victims,
+            reference_exposure_per_device: plain.and_then(|p| {
+                (roles.reference_victims > 0).then(|| {
+                    designs[p].reference.exposed as f64 / f64::from(roles.reference_victims)
+                })
+            }),
+        })
+    }
+}
+
+impl ExposureSummary {
+    /// One design's exposure, against `reference` (messages per plain device copy).
+    pub fn new(counts: &DesignMetrics, secrets: u64, reference: Option<f64>, hours: usize) -> Self {
+        let e: &Exposure = &counts.exposure;
+        let gain = if secrets == 0 {
+            0.0
+        } else {
+            e.exposed as f64 / secrets as f64
+        };
+        let mut readable = 0;
+        let mut sent = 0;
+        let readable_over_time = (0..hours)
+            .map(|h| {
+                readable += e.readable_per_hour.get(h).copied().unwrap_or(0);
+                sent += counts.sent_per_hour.get(h).copied().unwrap_or(0);
+                HourFraction {
+                    hour: (h + 1) as f64,
+                    fraction: ratio(readable, sent).unwrap_or(0.0),
+                }
+            })
+            .collect();
+        let to_hours = |t: u64| t as f64 / HOUR as f64;
+        Self {
+            exposed: e.exposed,
+            fraction: ratio(e.exposed, counts.sent).unwrap_or(0.0),
+            retroactive: e.retroactive,
+            prospective: e.exposed - e.retroactive,
+            after_detection: e.after_detection,
+            users_touched: e.users.len(),
+            conversations_touched: e.conversations,
+            window_hours: e
+                .first_sent
+                .zip(e.last_sent)
+                .map(|(a, b)| [to_hours(a), to_hours(b)]),
+            by_compromise: e.by_compromise.clone(),
+            secrets,
+            gain,
+            gain_ratio: reference
+                .filter(|r| *r > 0.0 && secrets > 0)
+                .map(|r| gain / r),
+            readable_over_time,
+        }
+    }
+}
+
+impl HealingSummary {
+    /// Healing of the reference copies under one design.
+    pub fn new(reference: &Reference) -> Self {
+        Self {
+            conversations: reference.heal_messages.total() + reference.unhealed,
+            unhealed: reference.unhealed,
+            messages: Distribution::new(&reference.heal_messages, 1.0),
+            hours: Distribution::new(&reference.heal_seconds, HOUR as f64),
+        }
+    }
+}
+
+impl LawfulSummary {
+    /// The authority's yield under one design.
+    pub fn new(lawful: &Lawful, roles: &Roles, design: &DesignSpec) -> Self {
+        let targets = roles.targets.len() as u64;
+        let in_window = lawful.compliant_in_window + lawful.evading_in_window;
+        let obtained = lawful.compliant_obtained + lawful.evading_obtained;
+        let prefect = roles
+            .targets
+            .values()
+            .filter(|t| t.warrant.issuer == crate::design::escrow::warrant::Issuer::Prefect)
+            .count() as u64;
+        Self {
+            targets,
+            evading_targets: roles.targets.values().filter(|t| t.evades).count() as u64,
+            judge_warrants: targets - prefect,
+            prefect_warrants: prefect,
+            messages_in_windows: in_window,
+            messages_obtained: obtained,
+            r#yield: ratio(obtained, in_window).unwrap_or(0.0),
+            yield_compliant: ratio(lawful.compliant_obtained, lawful.compliant_in_window),
+            yield_evading: ratio(lawful.evading_obtained, lawful.evading_in_window),
+            device_compromises: if *design == DesignSpec::Plain {
+                targets
+            } else {
+                0
+            },
+        }
+    }
+}
