@@ -9,7 +9,8 @@ use super::{
 };
 use crate::{
     design::{
-        Design, DesignSpec, SimTime, backup,
+        Design, DesignSpec, SimTime,
+        backup::{self, BackupKey},
         escrow::{Opener, Verification},
     },
     sim::{metrics::DesignMetrics, traffic::Scripted},
@@ -246,37 +247,33 @@ fn ghosts(
     }
 }
 
-/// Backups opened with a stolen backup key: every upload under that key generation.
+/// Backups opened with a stolen backup key: every upload under that key's generation.
 fn backups(
     transcript: &Transcript,
     context: &Context<'_>,
     truth: &dyn Fn(usize) -> Vec<u8>,
     readable: &mut Readable,
 ) {
-    let Some(keys) = &context.authority.backup else {
-        return;
-    };
-    for (at, compromise, generation) in &context.holdings.backup {
+    for (at, compromise, generation, key) in &context.holdings.backup {
         for blob in transcript
             .backups
             .iter()
             .filter(|b| b.generation == *generation)
         {
-            for index in open_backup(transcript, keys, blob, truth) {
+            for index in open_backup(transcript, key, blob, truth) {
                 offer(readable, index, blob.at.max(*at), *compromise, *at);
             }
         }
     }
 }
 
-/// The messages a backup holds that open to their true plaintext.
+/// The messages a backup holds that open to their true plaintext under `key`.
 fn open_backup(
     transcript: &Transcript,
-    keys: &super::BackupKeys,
+    key: &BackupKey,
     blob: &super::BackupBlob,
     truth: &dyn Fn(usize) -> Vec<u8>,
 ) -> Vec<usize> {
-    let key = keys.key(blob.generation);
     let user = transcript.users[blob.side];
     backup::open(key, user, blob.number, &blob.bytes)
         .map(|entries| {
@@ -361,7 +358,8 @@ fn lawful(
         DesignSpec::Backup(_) => {
             if let Some(keys) = &context.authority.backup {
                 for blob in &transcript.backups {
-                    for index in open_backup(transcript, keys, blob, truth) {
+                    let key = keys.key(blob.generation);
+                    for index in open_backup(transcript, key, blob, truth) {
                         obtained[blob.side][index] = true;
                     }
                 }

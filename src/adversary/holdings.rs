@@ -50,8 +50,8 @@ pub struct Holdings {
     /// Escrow secrets, cumulative: after each escrow compromise (in time order), its time, its
     /// scenario index, and everything held from then on.
     pub escrow: Vec<(SimTime, usize, KeyRing)>,
-    /// Backup key generations stolen: time, scenario index, generation.
-    pub backup: Vec<(SimTime, usize, usize)>,
+    /// Backup keys stolen: time, scenario index, the generation in use then, and the key.
+    pub backup: Vec<(SimTime, usize, usize, BackupKey)>,
     /// Whether any compromise applies to this design (device copies apply to all).
     pub applies: Vec<bool>,
     /// Secrets compromised that bear on this design: one per key store, epoch-key theft, share,
@@ -104,7 +104,10 @@ impl Holdings {
                     holdings.secrets += 1;
                 }
                 (Secret::BackupKey, DesignSpec::Backup(_), Some(keys)) => {
-                    holdings.backup.push((at, index, keys.generation_at(at)));
+                    let generation = keys.generation_at(at);
+                    holdings
+                        .backup
+                        .push((at, index, generation, keys.key(generation).clone()));
                     holdings.applies[index] = true;
                     holdings.secrets += 1;
                 }

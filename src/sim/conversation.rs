@@ -13,8 +13,8 @@ use super::{
 };
 use crate::{
     adversary::{
-        self, AdversarySpec, Authority, BackupBlob, Copied, GhostCopy, GhostTap, Holdings, Roles,
-        Transcript,
+        self, AdversarySpec, Authority, BackupBlob, BackupKeys, Copied, GhostCopy, GhostTap,
+        Holdings, Roles, Transcript,
     },
     design::{
         Design, DesignSpec, Endpoint, HOUR, SimTime, backup, envelope,
@@ -39,6 +39,8 @@ pub struct Conversation<'a> {
 pub struct DesignRun {
     /// The design.
     pub design: Design,
+    /// The provider's backup keys clients seal their backups under (backup designs).
+    pub backup: Option<BackupKeys>,
     /// The authority's keys.
     pub authority: Authority,
     /// The adversary's.
@@ -272,7 +274,7 @@ pub fn simulate(
                 if entries.is_empty() {
                     continue;
                 }
-                let Some(keys) = &run.authority.backup else {
+                let Some(keys) = &run.backup else {
                     continue;
                 };
                 let clock = Instant::now();

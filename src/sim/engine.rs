@@ -75,6 +75,17 @@ pub fn expected_messages(scenario: &Scenario) -> u64 {
 
 /// Runs `scenario`.
 pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunOutput, EngineError> {
+    run_adjusted(scenario, options, |_, _| {})
+}
+
+/// [`run`], letting `adjust` change each design's run (by index) before the simulation starts:
+/// for experiments such as handing the adversary a corrupted key, to check that exposure is
+/// measured by real decryption.
+pub fn run_adjusted(
+    scenario: &Scenario,
+    options: &RunOptions<'_>,
+    adjust: impl Fn(usize, &mut DesignRun),
+) -> Result<RunOutput, EngineError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
@@ -101,11 +112,15 @@ pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunOutput, E
             design,
             authority: Authority {
                 escrow: keys.as_ref().map(AuthorityKeys::all),
-                backup,
+                backup: backup.clone(),
             },
+            backup,
             holdings,
         });
         authority_keys.push(keys);
+    }
+    for (index, run) in runs.iter_mut().enumerate() {
+        adjust(index, run);
     }
     let roles = Roles::draw(
         scenario.seed,

@@ -14,6 +14,7 @@ pub mod seed;
 pub mod traffic;
 
 pub use self::{
-    engine::{EngineError, RunOptions, RunOutput, run},
+    conversation::DesignRun,
+    engine::{EngineError, RunOptions, RunOutput, run, run_adjusted},
     metrics::{DesignMetrics, RunMetrics, Timing},
 };

@@ -2,6 +2,7 @@
 // Test code: unwrapping is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod adversary;
 mod designs;
 mod engine;
 mod fuzz_corpus;

@@ -16,6 +16,6 @@ mod out_of_order;
 #[cfg(test)]
 mod round_trip;
 #[cfg(test)]
-mod support;
+pub(crate) mod support;
 #[cfg(test)]
 mod tampering;
