@@ -15,7 +15,8 @@ pub use self::{
 
 use std::path::Path;
 
-/// Writes `summary.json` and `timeseries.csv` into `dir` (created if needed), each atomically.
+/// Writes `summary.json`, `timeseries.csv`, `designs.csv` and, with an adversary,
+/// `exposure.csv` into `dir` (created if needed), each atomically.
 pub fn write_results(dir: &Path, summary: &Summary) -> Result<(), ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
         path: dir.to_path_buf(),
@@ -28,5 +29,9 @@ pub fn write_results(dir: &Path, summary: &Summary) -> Result<(), ReportError> {
         &dir.join("timeseries.csv"),
         summary.timeseries_csv().as_bytes(),
     )?;
+    write_atomic(&dir.join("designs.csv"), summary.designs_csv().as_bytes())?;
+    if summary.adversary.is_some() {
+        write_atomic(&dir.join("exposure.csv"), summary.exposure_csv().as_bytes())?;
+    }
     Ok(())
 }

@@ -191,6 +191,51 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// One row per design with the headline figures:
+    /// `design,sent,failed,wire_bytes_per_message,cpu_us_per_message,cpu_ratio_vs_plain,`
+    /// `exposed,exposed_fraction,retroactive,users_touched,gain_ratio,lawful_yield`; empty
+    /// cells where a figure does not apply.
+    pub fn designs_csv(&self) -> String {
+        let mut out = String::from(
+            "design,sent,failed,wire_bytes_per_message,cpu_us_per_message,cpu_ratio_vs_plain,\
+             exposed,exposed_fraction,retroactive,users_touched,gain_ratio,lawful_yield\n",
+        );
+        let cell = |v: Option<String>| v.unwrap_or_default();
+        for d in &self.designs {
+            let e = d.exposure.as_ref();
+            let _ = writeln!(
+                out,
+                "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{}",
+                d.label,
+                d.counts.sent,
+                d.counts.failed,
+                d.wire_bytes_per_message,
+                d.cpu_ns_per_message.total / 1e3,
+                cell(d.cpu_ratio_vs_plain.map(|r| format!("{r:.4}"))),
+                cell(e.map(|e| e.exposed.to_string())),
+                cell(e.map(|e| format!("{:.6}", e.fraction))),
+                cell(e.map(|e| e.retroactive.to_string())),
+                cell(e.map(|e| e.users_touched.to_string())),
+                cell(e.and_then(|e| e.gain_ratio).map(|g| format!("{g:.4}"))),
+                cell(d.lawful.as_ref().map(|l| format!("{:.6}", l.r#yield))),
+            );
+        }
+        out
+    }
+
+    /// `hour,design,readable_fraction` rows: the exposure curve of each design.
+    pub fn exposure_csv(&self) -> String {
+        let mut out = String::from("hour,design,readable_fraction\n");
+        for d in &self.designs {
+            for point in d.exposure.iter().flat_map(|e| &e.readable_over_time) {
+                let _ = writeln!(out, "{},{},{:.6}", point.hour, d.label, point.fraction);
+            }
+        }
+        out
+    }
+}
+
 /// Peak resident set size of this process (Linux `VmHWM`), or 0 where unavailable.
 pub fn peak_memory_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")

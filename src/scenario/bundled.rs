@@ -6,8 +6,23 @@ use super::{Scenario, ScenarioError};
 pub const BUNDLED: &[(&str, &str, &str)] = &[
     (
         "default",
-        "a judge-or-prefect regime over a town's population: plain vs global, per-epoch and 3-of-5 escrow",
+        "the seed's judge-or-prefect regime over a town: every design, access secrets leak mid-run",
         include_str!("../../scenarios/default.json"),
+    ),
+    (
+        "athens",
+        "an intruder copies the escrow key store monthly for 11 months before detection (Athens affair)",
+        include_str!("../../scenarios/athens.json"),
+    ),
+    (
+        "device",
+        "plain: 20 phones copied at hour 12, each stolen session followed until the ratchet heals",
+        include_str!("../../scenarios/device.json"),
+    ),
+    (
+        "threshold",
+        "3-of-5 and 2-of-3 split escrow as shares leak one at a time, against one global key",
+        include_str!("../../scenarios/threshold.json"),
     ),
     (
         "scaling",
