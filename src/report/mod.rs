@@ -1,6 +1,9 @@
 //! Results for machines and people: `summary.json` and CSV time series, written atomically.
 
 mod files;
+mod framework;
+pub mod html;
+mod numbers;
 mod summary;
 
 pub use self::{
