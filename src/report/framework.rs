@@ -79,7 +79,7 @@ impl<'a> Run<'a> {
     }
 
     /// Designs that carry the object at `pointer`, with their label.
-    fn with(&self, pointer: &str) -> Vec<(&'a str, &'a Value, &'a Value)> {
+    fn with(&self, pointer: &str) -> Vec<(String, &'a Value, &'a Value)> {
         self.designs
             .iter()
             .filter_map(|d| object(d, pointer).map(|o| (label(d), *d, o)))
@@ -87,8 +87,9 @@ impl<'a> Run<'a> {
     }
 }
 
-fn label(design: &Value) -> &str {
-    text(design, "/label").unwrap_or("an unnamed design")
+/// A design's label, backticked so the page sets it as code.
+fn label(design: &Value) -> String {
+    format!("`{}`", text(design, "/label").unwrap_or("unnamed"))
 }
 
 fn plural(n: f64, one: &str, many: &str) -> String {
@@ -258,7 +259,7 @@ fn security(run: &Run) -> Vec<String> {
         findings.push(s);
     }
     for (label, _, healing) in run.with("/healing") {
-        if let Some(s) = healing_sentence(label, healing) {
+        if let Some(s) = healing_sentence(&label, healing) {
             findings.push(s);
         }
     }
@@ -397,7 +398,7 @@ fn costs(run: &Run) -> Vec<String> {
         let Some(cpu) = number(design, "/cpu_ns_per_message/total") else {
             continue;
         };
-        let baseline = label == "plain";
+        let baseline = label == "`plain`";
         has_plain |= baseline;
         let mut s = format!(
             "{label}{}: {}{NBSP}µs of CPU per message",
@@ -474,13 +475,13 @@ mod tests {
         let q1 = findings(&fixture(), "Q1");
         assert_eq!(
             q1[0],
-            "With plain, the authority read 78.4 % of the 4,210 messages in the warrant windows \
+            "With `plain`, the authority read 78.4 % of the 4,210 messages in the warrant windows \
              of its 10 targets (3,301 messages): 79.0 % for the 8 who did not evade, 76.0 % for \
              the 2 who did, using 10 targeted device compromises."
         );
         assert_eq!(
             q1[1],
-            "With escrow/global/chain, the authority read 80.0 % of the 4,210 messages in the \
+            "With `escrow/global/chain`, the authority read 80.0 % of the 4,210 messages in the \
              warrant windows of its 10 targets (3,368 messages): 100.0 % for the 8 who did not \
              evade, 0.0 % for the 2 who did."
         );
@@ -497,7 +498,7 @@ mod tests {
         );
         assert_eq!(
             q2[2],
-            "With escrow/global/chain, the adversary's 6 stolen secrets made 83.3 % of the run's \
+            "With `escrow/global/chain`, the adversary's 6 stolen secrets made 83.3 % of the run's \
              126,686 messages readable (105,572; 74.4 % of them retroactively, sent before the \
              compromise), touching 2,500 users in 8,123 conversations. That is 17,595.3 messages \
              per secret; one device compromise in plain exposed 41.0 messages on average, a gain \
@@ -506,7 +507,7 @@ mod tests {
         );
         assert_eq!(
             q2[4],
-            "In plain, 29 of 31 compromised conversations healed: the adversary read 6.6 \
+            "In `plain`, 29 of 31 compromised conversations healed: the adversary read 6.6 \
              messages on average (median 4.0) over 1.3 h (median 0.40 h) before a new DH \
              ratchet step shut it out; 2 had not healed when the run ended."
         );
@@ -517,18 +518,18 @@ mod tests {
         let q3 = findings(&fixture(), "Q3");
         assert_eq!(
             q3[1],
-            "With escrow/global/chain, the leak reached 2,500 users of the run's 2,500 \
+            "With `escrow/global/chain`, the leak reached 2,500 users of the run's 2,500 \
              (100.0 %), while 10 users were under warrant."
         );
         let costs = findings(&fixture(), "Q4");
         assert_eq!(
             costs[0],
-            "plain (the baseline): 41.0 µs of CPU per message and 168.4 B on the wire; one \
+            "`plain` (the baseline): 41.0 µs of CPU per message and 168.4 B on the wire; one \
              core handles 24,390 messages per second."
         );
         assert_eq!(
             costs[2],
-            "escrow/3of5/chain: 150.0 µs of CPU per message (3.66× plain's) and 530.2 B on the \
+            "`escrow/3of5/chain`: 150.0 µs of CPU per message (3.66× plain's) and 530.2 B on the \
              wire (+361.8 B over plain); one core handles 6,667 messages per second."
         );
     }

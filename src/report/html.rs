@@ -170,7 +170,8 @@ fn header(page: &mut String, summary: &Value, name: &str) {
     page.push_str(
         "</dl>\n<p class=\"note\">Every figure carries the scenario, its seed and the doormat \
          version that produced it, so a figure taken out of this page still says where it came \
-         from. Each run above is reproducible from the scenario at the end of the page.</p>\n\
+         from. The scenario at the end of the page, run with the same seed and version, gives \
+         the same counts again; CPU times are measured and vary.</p>\n\
          </header>\n",
     );
 }

@@ -25,8 +25,12 @@ fn chromium() -> Option<&'static Path> {
     if path.exists() {
         return Some(path);
     }
-    let required = std::env::var("DOORMAT_REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0");
-    assert!(!required, "DOORMAT_REQUIRE_BROWSER is set but {CHROMIUM} is missing");
+    let required =
+        std::env::var("DOORMAT_REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0");
+    assert!(
+        !required,
+        "DOORMAT_REQUIRE_BROWSER is set but {CHROMIUM} is missing"
+    );
     println!("skipped: chromium not installed ({CHROMIUM}); apt-get install chromium to run");
     None
 }
@@ -45,8 +49,9 @@ struct Loaded {
     dom: String,
     /// Console messages and uncaught errors from the page.
     console: Vec<String>,
-    /// The screenshot as RGBA rows.
+    /// The screenshot's rows, `channels` bytes a pixel (RGB or RGBA).
     pixels: Vec<u8>,
+    channels: usize,
     width: u32,
 }
 
@@ -108,12 +113,17 @@ fn load(browser: &Path, page: &Path, dir: &Path) -> Loaded {
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let frame = reader.next_frame(&mut pixels).unwrap();
-    assert_eq!(frame.color_type, png::ColorType::Rgba, "unexpected screenshot format");
+    let channels = match (frame.color_type, frame.bit_depth) {
+        (png::ColorType::Rgb, png::BitDepth::Eight) => 3,
+        (png::ColorType::Rgba, png::BitDepth::Eight) => 4,
+        other => panic!("unexpected screenshot format {other:?}"),
+    };
     pixels.truncate(frame.buffer_size());
     Loaded {
         dom: std::fs::read_to_string(&stdout).unwrap(),
         console,
         pixels,
+        channels,
         width: frame.width,
     }
 }
@@ -122,7 +132,7 @@ impl Loaded {
     /// Pixels within a small tolerance of `rgb` (antialiasing blends edges).
     fn count(&self, rgb: [u8; 3]) -> usize {
         self.pixels
-            .chunks_exact(4)
+            .chunks_exact(self.channels)
             .filter(|p| (0..3).all(|i| p[i].abs_diff(rgb[i]) <= 6))
             .count()
     }
@@ -130,7 +140,7 @@ impl Loaded {
     /// Pixels that are not near white.
     fn inked(&self) -> usize {
         self.pixels
-            .chunks_exact(4)
+            .chunks_exact(self.channels)
             .filter(|p| p[..3].iter().any(|c| *c < 200))
             .count()
     }
@@ -163,7 +173,10 @@ fn figures() -> Vec<(String, String)> {
         BAR_BLUE[0], BAR_BLUE[1], BAR_BLUE[2]
     );
     vec![
-        ("Readable share of messages over simulated time".into(), line),
+        (
+            "Readable share of messages over simulated time".into(),
+            line,
+        ),
         ("CPU per message by design".into(), bars),
     ]
 }
@@ -203,21 +216,35 @@ fn report_loads_cleanly_with_table_and_figures() {
     assert_eq!(page, dir.join("report.html"));
     let loaded = load(browser, &page, &dir);
 
-    assert!(loaded.console.is_empty(), "console messages: {:#?}", loaded.console);
+    assert!(
+        loaded.console.is_empty(),
+        "console messages: {:#?}",
+        loaded.console
+    );
 
     for label in ["plain", "escrow/global/chain", "escrow/3of5/chain"] {
         assert!(
-            loaded.dom.contains(&format!("<tr><th scope=\"row\">{label}</th>")),
+            loaded
+                .dom
+                .contains(&format!("<tr><th scope=\"row\">{label}</th>")),
             "no headline row for {label}"
         );
     }
-    assert!(loaded.dom.contains("The National Academies' framework questions"));
+    assert!(
+        loaded
+            .dom
+            .contains("The National Academies' framework questions")
+    );
     assert!(loaded.dom.contains("Figure 2. CPU per message by design"));
-    assert!(loaded.dom.contains("&amp; to a key split 3-of-5 (k &lt; n)"), "description escaped");
+    assert!(
+        loaded
+            .dom
+            .contains("&amp; to a key split 3-of-5 (k &lt; n)"),
+        "description escaped"
+    );
 
-    let height = loaded.pixels.len() / 4 / loaded.width as usize;
-    assert_eq!((loaded.width, height), (WIDTH, HEIGHT as usize));
-    let total = loaded.pixels.len() / 4;
+    let total = loaded.pixels.len() / loaded.channels;
+    assert_eq!((loaded.width, total), (WIDTH, (WIDTH * HEIGHT) as usize));
     assert!(loaded.inked() > total / 100, "screenshot is blank");
     // The polyline: 6 px wide and some 900 px long at full size.
     let red = loaded.count(LINE_RED);
