@@ -2,6 +2,9 @@
 
 mod adversary;
 mod files;
+mod framework;
+pub mod html;
+mod numbers;
 mod summary;
 
 pub use self::{

@@ -7,3 +7,4 @@ mod designs;
 mod engine;
 mod fuzz_corpus;
 mod protocol;
+mod report;
