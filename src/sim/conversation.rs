@@ -65,6 +65,8 @@ struct Device {
     account: Account,
     session: Option<Session>,
     endpoint: Endpoint,
+    /// The session replaced by a re-key, kept for messages still in flight on it.
+    previous: Option<(Session, Endpoint)>,
 }
 
 /// The plaintext of message `index`: unique per conversation and message, so a decryption that
@@ -85,6 +87,8 @@ fn elapsed_ns(since: Instant) -> u64 {
 /// What happens at one simulated instant, in this order when simultaneous.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
+    /// Detection: the initiator starts a fresh session (X3DH) on its next send.
+    Rekey,
     Send(u32),
     Deliver(u32),
     Backup(u8),
@@ -119,12 +123,13 @@ pub fn simulate(
         account: Account::new(&mut rng(seed, Stream::Identity, u64::from(user))),
         session: None,
         endpoint: Endpoint::default(),
+        previous: None,
     });
     let initiator = first.from;
     devices[1 - initiator]
         .account
         .generate_one_time_prekeys(&mut crypto, 1);
-    let bundle = devices[1 - initiator].account.prekey_bundle();
+    let mut bundle = devices[1 - initiator].account.prekey_bundle();
     let count = conversation.script.len();
     let mut transcript = Transcript {
         conversation: conversation.id,
@@ -175,6 +180,13 @@ pub fn simulate(
             }
         }
     }
+    if let Some(detected) = setting
+        .adversary
+        .filter(|a| a.rekey_on_detection)
+        .and_then(|a| a.detected_at())
+    {
+        events.push((detected, Event::Rekey));
+    }
     events.sort_unstable();
     let mut in_flight: Vec<Option<Vec<u8>>> = vec![None; count];
     // Each side's messages since its last backup, and its backups so far.
@@ -193,6 +205,16 @@ pub fn simulate(
             }
         }
         match event {
+            Event::Rekey => {
+                let device = &mut devices[initiator];
+                if let Some(session) = device.session.take() {
+                    let endpoint = std::mem::take(&mut device.endpoint);
+                    device.previous = Some((session, endpoint));
+                    let responder = &mut devices[1 - initiator].account;
+                    responder.generate_one_time_prekeys(&mut crypto, 1);
+                    bundle = responder.prekey_bundle();
+                }
+            }
             Event::Send(index) => {
                 let index = index as usize;
                 let message = &conversation.script[index];
@@ -404,7 +426,8 @@ fn send(
     Some((bytes, trace.chain_start.is_some()))
 }
 
-/// Decrypts and checks one envelope on `device`, starting its session if this is the first.
+/// Decrypts and checks one envelope on `device`: on its session, else on the session a re-key
+/// replaced, else as the initial message of a new session (the first, or a re-key's).
 fn receive(
     design: &Design,
     device: &mut Device,
@@ -414,45 +437,69 @@ fn receive(
     metrics: &mut DesignMetrics,
 ) -> Option<Vec<u8>> {
     let (field, wire) = envelope::open(bytes).ok()?;
-    let clock = Instant::now();
-    match device.session.as_mut() {
-        Some(session) => {
-            let decrypted = session.decrypt_pending(wire).ok()?;
-            let opened = Instant::now();
-            timing.ratchet_ns += (opened - clock).as_nanos() as u64;
-            let checked = design.check_field(
-                &mut device.endpoint,
-                field,
-                wire,
-                &decrypted.trace,
-                session,
-                now,
-            );
-            let checked_at = Instant::now();
-            timing.escrow_ns += (checked_at - opened).as_nanos() as u64;
-            checked.ok()?;
-            let committed = session.commit(decrypted).ok();
-            timing.ratchet_ns += elapsed_ns(checked_at);
-            committed.map(|(plaintext, _)| plaintext)
-        }
-        None => {
-            let accepted = device.account.accept_pending(wire).ok()?;
-            let opened = Instant::now();
-            timing.handshake_ns += (opened - clock).as_nanos() as u64;
-            let checked = design.check_field(
-                &mut device.endpoint,
-                field,
-                wire,
-                &accepted.trace,
-                &accepted.session,
-                now,
-            );
-            timing.escrow_ns += elapsed_ns(opened);
-            checked.ok()?;
-            let (session, plaintext, _) = device.account.commit(accepted).ok()?;
-            device.session = Some(session);
-            metrics.handshakes += 1;
-            Some(plaintext)
-        }
+    if let Some(session) = device.session.as_mut()
+        && let Some(text) = receive_on(
+            design,
+            session,
+            &mut device.endpoint,
+            field,
+            wire,
+            now,
+            timing,
+        )
+    {
+        return Some(text);
     }
+    if let Some((session, endpoint)) = device.previous.as_mut()
+        && let Some(text) = receive_on(design, session, endpoint, field, wire, now, timing)
+    {
+        return Some(text);
+    }
+    let clock = Instant::now();
+    let accepted = device.account.accept_pending(wire).ok()?;
+    let opened = Instant::now();
+    timing.handshake_ns += (opened - clock).as_nanos() as u64;
+    let mut endpoint = Endpoint::default();
+    let checked = design.check_field(
+        &mut endpoint,
+        field,
+        wire,
+        &accepted.trace,
+        &accepted.session,
+        now,
+    );
+    timing.escrow_ns += elapsed_ns(opened);
+    checked.ok()?;
+    let (session, plaintext, _) = device.account.commit(accepted).ok()?;
+    if let Some(old) = device.session.replace(session) {
+        device.previous = Some((old, std::mem::replace(&mut device.endpoint, endpoint)));
+    } else {
+        device.endpoint = endpoint;
+    }
+    metrics.handshakes += 1;
+    Some(plaintext)
+}
+
+/// Decrypts, checks and commits one message on an existing session.
+fn receive_on(
+    design: &Design,
+    session: &mut Session,
+    endpoint: &mut Endpoint,
+    field: &[u8],
+    wire: &[u8],
+    now: SimTime,
+    timing: &mut Timing,
+) -> Option<Vec<u8>> {
+    let clock = Instant::now();
+    let decrypted = session.decrypt_pending(wire).ok();
+    let opened = Instant::now();
+    timing.ratchet_ns += (opened - clock).as_nanos() as u64;
+    let decrypted = decrypted?;
+    let checked = design.check_field(endpoint, field, wire, &decrypted.trace, session, now);
+    let checked_at = Instant::now();
+    timing.escrow_ns += (checked_at - opened).as_nanos() as u64;
+    checked.ok()?;
+    let committed = session.commit(decrypted).ok();
+    timing.ratchet_ns += elapsed_ns(checked_at);
+    committed.map(|(plaintext, _)| plaintext)
 }

@@ -1,5 +1,6 @@
 //! The plan: everything fixed before the run, so conversations can be simulated independently.
-//! For now the contact graph; later also who is targeted or compromised, and when.
+//! The contact graph; who is compromised or warranted, and when, is drawn beside it
+//! ([`crate::adversary::Roles`]).
 //!
 //! The graph: each user draws a degree from the scenario's log-normal and starts half of it as
 //! conversations with uniformly chosen others; the other half comes from being chosen. Pairs are

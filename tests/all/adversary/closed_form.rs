@@ -166,3 +166,38 @@ fn a_device_copy_heals_and_anchors_the_gain_ratio() {
     assert!((ratio - escrow.exposed as f64 / per_device).abs() < 1e-6);
     assert!(ratio > 10.0, "{ratio}");
 }
+
+/// Re-keying on detection cuts a stolen device off: fresh X3DH sessions the copy never saw.
+/// Only a responder's old session can still carry a message or two until the new initial
+/// message reaches it.
+#[test]
+fn rekeying_on_detection_heals_stolen_devices() {
+    let run = |rekey: bool| {
+        let s = scenario(
+            60,
+            json!([{ "kind": "plain" },
+                   { "kind": "escrow", "scope": { "kind": "global" }, "granularity": "session" }]),
+            json!({ "compromises": [compromise(json!({ "kind": "device", "users": 20 }), 3.0)],
+                    "detected_at_hours": 4, "rekey_on_detection": rekey, "reference_victims": 0 }),
+            Value::Null,
+        );
+        summarise(&s)
+    };
+    let (without, with) = (run(false), run(true));
+    for (a, b) in without.designs.iter().zip(&with.designs) {
+        assert_eq!(b.counts.failed, 0, "{}", b.label);
+        assert_eq!(a.counts.delivered, b.counts.delivered);
+        assert!(
+            b.counts.handshakes > a.counts.handshakes,
+            "re-keying adds handshakes"
+        );
+        let (a, b) = (a.exposure.as_ref().unwrap(), b.exposure.as_ref().unwrap());
+        assert!(a.after_detection > 0);
+        assert!(
+            b.after_detection * 10 < a.after_detection.max(10),
+            "{} vs {}",
+            b.after_detection,
+            a.after_detection
+        );
+    }
+}
