@@ -6,3 +6,4 @@ mod designs;
 mod engine;
 mod fuzz_corpus;
 mod protocol;
+mod sweep;
