@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Parameter, Seeds};
+use super::{MAX_ITEMS, Parameter, Seeds};
 
 /// Grid points and seeds, without the scenarios: enough to number and check items.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,17 +30,21 @@ pub struct Item {
 
 impl Grid {
     /// The grid of `parameters`, with `seeds` counted from `base_seed`; `None` if it has more
-    /// items than a `usize` counts.
+    /// than [`MAX_ITEMS`] items.
     pub(crate) fn new(parameters: &[Parameter], seeds: &Seeds, base_seed: u64) -> Option<Self> {
         let values: Vec<Vec<Value>> = parameters.iter().map(|p| p.values.clone()).collect();
         let seeds = match seeds {
+            // Checked before collecting: a count comes from a file.
+            Seeds::Count(n) if *n > MAX_ITEMS as u64 => return None,
             Seeds::Count(n) => (0..*n).map(|i| base_seed.wrapping_add(i)).collect(),
             Seeds::List(list) => list.clone(),
         };
         let points = values
             .iter()
             .try_fold(1usize, |n, v| n.checked_mul(v.len()))?;
-        points.checked_mul(seeds.len())?;
+        points
+            .checked_mul(seeds.len())
+            .filter(|&items| items <= MAX_ITEMS)?;
         Some(Self {
             values,
             seeds,

@@ -60,7 +60,6 @@ impl Sweep {
         check_seeds(&spec.seeds)?;
         let seed = base.get("seed").and_then(Value::as_u64).unwrap_or_default();
         let grid = Grid::new(&spec.parameters, &spec.seeds, seed)
-            .filter(|grid| grid.items() <= MAX_ITEMS)
             .ok_or_else(|| invalid("parameters", format!("more than {MAX_ITEMS} runs")))?;
         let points = (0..grid.points())
             .map(|point| build_point(&spec, &base, &grid, point))
