@@ -10,6 +10,7 @@
 //! - [`design`]: plain end-to-end encryption and the exceptional-access designs on top of it.
 //! - [`scenario`]: what a run simulates, from JSON, validated.
 //! - [`sim`]: the engine: a plan, then every conversation under every design, in parallel.
+//! - [`sweep`]: a scenario over a grid of parameter values and seeds, split into tasks, merged.
 
 pub mod adversary;
 pub mod design;
@@ -17,3 +18,4 @@ pub mod protocol;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;

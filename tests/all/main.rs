@@ -8,3 +8,4 @@ mod engine;
 mod fuzz_corpus;
 mod protocol;
 mod report;
+mod sweep;

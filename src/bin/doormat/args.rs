@@ -32,6 +32,39 @@ pub(crate) enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Run a parameter sweep, or one task of it, and write <out>/<sweep name>/.
+    Sweep {
+        /// A sweep file, or the name of a bundled sweep (epoch-length, detection-delay,
+        /// users-throughput).
+        sweep: String,
+        /// Run only task I of N (the items j with j % N == I) and write task-I-of-N.json.
+        #[arg(long, value_name = "I", requires = "of")]
+        task: Option<usize>,
+        /// The number of tasks the sweep is split into.
+        #[arg(long, value_name = "N", requires = "task")]
+        of: Option<usize>,
+        /// Worker threads per run (default: one per core); items run one after the other.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Folder that receives `<sweep name>/` (default: `results`).
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Merge a sweep's task results into sweep.json, sweep.csv and sweep-measured.json.
+    Merge {
+        /// Task result files (task-I-of-N.json), or folders: every task-*-of-*.json in them.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Folder that receives `<sweep name>/` (default: `results`).
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Check a scenario file and report every problem.
     Validate {
         /// A scenario file, or the name of a bundled scenario.

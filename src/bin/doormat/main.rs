@@ -3,6 +3,7 @@
 
 mod args;
 mod run;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,15 @@ fn dispatch(args: Args) -> Result<()> {
             }
             run::run(&scenario, threads, &out, quiet)
         }
+        Command::Sweep {
+            sweep,
+            task,
+            of,
+            threads,
+            out,
+            quiet,
+        } => sweep::sweep(&sweep, task.zip(of), threads, &out, quiet),
+        Command::Merge { inputs, out, quiet } => sweep::merge(&inputs, &out, quiet),
         Command::Validate { scenario } => {
             let scenario = load(&scenario)?;
             let estimate = scenario.estimate();

@@ -1,0 +1,241 @@
+//! `doormat sweep` and `doormat merge`: run a sweep or one task of it, with progress on stderr;
+//! merge task results; write `sweep.json`, `sweep.csv` and `sweep-measured.json`.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    time::Duration,
+};
+
+use anyhow::{Context, Result};
+use doormat::{
+    sim::engine::expected_messages,
+    sweep::{
+        BUNDLED, ItemResult, Merged, SWEEP_CSV, SWEEP_JSON, SWEEP_MEASURED_JSON, Sweep,
+        SweepResult, TaskSelection, bundled, merge as merge_tasks, read_task, write_sweep,
+        write_task,
+    },
+};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// `doormat sweep`: the whole sweep (merged at once), or task `I` of `N` (its result file only).
+pub(crate) fn sweep(
+    source: &str,
+    task: Option<(usize, usize)>,
+    threads: usize,
+    out: &Path,
+    quiet: bool,
+) -> Result<()> {
+    let sweep = load(source)?;
+    let selection = match task {
+        Some((index, of)) => TaskSelection::new(index, of)?,
+        None => TaskSelection::WHOLE,
+    };
+    let items = selection.items(sweep.grid().items());
+    let results = run_items(&sweep, &items, threads, quiet)?;
+    let failed: u64 = results.iter().map(|item| item.failed).sum();
+    let result = sweep.task_result(selection, results);
+    let dir = out.join(sweep.name());
+    if task.is_some() {
+        let file = write_task(&dir, &result)?;
+        if !quiet {
+            println!(
+                "{}: task {} of {}, {} of {} runs; result: {}",
+                sweep.name(),
+                selection.index(),
+                selection.of(),
+                items.len(),
+                sweep.grid().items(),
+                file.display()
+            );
+        }
+    } else {
+        let merged = merge_tasks(&[("this run".to_string(), result)])?;
+        finish(&merged, &dir, quiet)?;
+    }
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} messages failed to decrypt or to pass their checks"
+    );
+    Ok(())
+}
+
+/// `doormat merge`: task result files, or folders of them, into one result.
+pub(crate) fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = task_files(input)?;
+            anyhow::ensure!(
+                !found.is_empty(),
+                "{}: no task-I-of-N.json file in this folder",
+                input.display()
+            );
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    let tasks = files
+        .iter()
+        .map(|file| Ok((file.display().to_string(), read_task(file)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let merged = merge_tasks(&tasks)?;
+    finish(&merged, &out.join(&merged.result.sweep), quiet)?;
+    anyhow::ensure!(
+        merged.result.failed == 0,
+        "{} messages failed to decrypt or to pass their checks",
+        merged.result.failed
+    );
+    Ok(())
+}
+
+/// A sweep file, or a bundled sweep by name.
+fn load(source: &str) -> Result<Sweep> {
+    let path = Path::new(source);
+    if !path.exists() {
+        if let Some(sweep) = bundled(source) {
+            return sweep.with_context(|| format!("bundled sweep {source}"));
+        }
+        let names: Vec<&str> = BUNDLED.iter().map(|(n, _, _)| *n).collect();
+        anyhow::bail!(
+            "cannot read sweep {source} (not a file, nor a bundled sweep: {})",
+            names.join(", ")
+        );
+    }
+    Ok(Sweep::from_file(path)?)
+}
+
+/// The `task-*-of-*.json` files in `dir`.
+fn task_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("{}", dir.display()))?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("task-") && name.contains("-of-") && name.ends_with(".json") {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+/// Runs `items` one after the other, showing one bar over all their messages.
+fn run_items(
+    sweep: &Sweep,
+    items: &[usize],
+    threads: usize,
+    quiet: bool,
+) -> Result<Vec<ItemResult>> {
+    let messages = |index: usize| {
+        sweep
+            .grid()
+            .item(index)
+            .and_then(|item| sweep.scenario(&item))
+            .map_or(0, |s| expected_messages(&s) * s.designs.len() as u64)
+    };
+    let total: u64 = items.iter().map(|&j| messages(j)).sum::<u64>().max(1);
+    let bar = match quiet {
+        true => ProgressBar::hidden(),
+        false => ProgressBar::new(total),
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {percent:>3}% run {msg}, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = AtomicU64::new(0);
+    let done = AtomicBool::new(false);
+    let results = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                bar.set_position(progress.load(Ordering::Relaxed).min(total));
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        let results = items
+            .iter()
+            .enumerate()
+            .map(|(k, &index)| {
+                bar.set_message(format!(
+                    "{}/{}: {}",
+                    k + 1,
+                    items.len(),
+                    describe(sweep, index)
+                ));
+                sweep.run_item(index, threads, Some(&progress))
+            })
+            .collect::<Result<Vec<_>, _>>();
+        done.store(true, Ordering::Relaxed);
+        results
+    });
+    bar.finish_and_clear();
+    Ok(results?)
+}
+
+/// `pointer=value, …, seed S` of item `index`.
+fn describe(sweep: &Sweep, index: usize) -> String {
+    sweep.grid().item(index).map_or(String::new(), |item| {
+        format!("{}, seed {}", sweep.assignment(item.point), item.seed)
+    })
+}
+
+/// Writes the merged files, draws the plots, prints where they went.
+fn finish(merged: &Merged, dir: &Path, quiet: bool) -> Result<()> {
+    write_sweep(dir, merged)?;
+    draw_sweep_plots(&merged.result, dir)?;
+    if !quiet {
+        print_table(&merged.result);
+        println!(
+            "results: {}/{SWEEP_JSON}, {SWEEP_CSV}, {SWEEP_MEASURED_JSON}",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Hook: the sweep's plots (one curve per design and metric against the parameter) are drawn
+/// here into `dir`, from the merged result. Plotting lives in `src/plot/`; nothing is drawn yet.
+fn draw_sweep_plots(_result: &SweepResult, _dir: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// One line per grid point, design and metric: mean ± 95 % half-width (n), if not too many.
+fn print_table(result: &SweepResult) {
+    let lines: usize = result
+        .points
+        .iter()
+        .map(|p| p.designs.len() * result.metrics.len())
+        .sum();
+    println!(
+        "{}: {} grid points × {} seeds",
+        result.sweep,
+        result.points.len(),
+        result.seeds.len()
+    );
+    if lines > 200 {
+        return;
+    }
+    let number = |v: Option<f64>| match v {
+        None => "-".to_string(),
+        Some(v) if v != 0.0 && !(1e-3..1e6).contains(&v.abs()) => format!("{v:.3e}"),
+        Some(v) => format!("{v:.4}"),
+    };
+    for point in &result.points {
+        let values: Vec<String> = point.values.iter().map(|v| v.to_string()).collect();
+        println!("point {} ({})", point.point, values.join(", "));
+        for design in &point.designs {
+            for (metric, info) in design.metrics.iter().zip(&result.metrics) {
+                println!(
+                    "  {:<24} {:<40} {:>12} ± {:<10} (n={}){}",
+                    design.label,
+                    info.label,
+                    number(metric.stats.mean),
+                    number(metric.stats.ci95),
+                    metric.stats.n,
+                    if metric.measured { " measured" } else { "" }
+                );
+            }
+        }
+    }
+}
