@@ -79,6 +79,10 @@ fn dispatch(args: Args) -> Result<()> {
             ] {
                 println!("  {kind:<10} {summary}");
             }
+            println!("bundled sweeps (`doormat sweep NAME`):");
+            for (name, summary, _) in doormat::sweep::BUNDLED {
+                println!("  {name:<16} {summary}");
+            }
             Ok(())
         }
         Command::Schema => {
