@@ -52,7 +52,7 @@ pub enum DesignSpec {
 }
 
 impl DesignSpec {
-    /// A short label for tables and plots, e.g. `escrow/epoch/chain`.
+    /// A short label for tables and plots, e.g. `escrow/epoch24h-keep30d/chain`.
     pub fn label(&self) -> String {
         match self {
             DesignSpec::Plain => "plain".into(),

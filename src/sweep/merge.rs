@@ -72,7 +72,7 @@ pub struct PointResult {
 pub struct DesignResult {
     /// Its position in the scenario: the stable key across grid points.
     pub design: usize,
-    /// Its label at this point (it may change with the parameters, e.g. `escrow/epoch6h/chain`).
+    /// Its label at this point (it may change with the parameters, e.g. `escrow/epoch6h-keep1d/chain`).
     pub label: String,
     /// Per metric, in the spec's order.
     pub metrics: Vec<MetricResult>,

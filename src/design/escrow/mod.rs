@@ -60,7 +60,13 @@ impl EscrowSpec {
     pub fn label(&self) -> String {
         let scope = match &self.scope {
             Scope::Global => "global".to_string(),
-            Scope::Epoch { length_hours, .. } => format!("epoch{length_hours}h"),
+            Scope::Epoch {
+                length_hours,
+                retention_hours,
+            } => match retention_hours {
+                r if *r >= 24 && r % 24 == 0 => format!("epoch{length_hours}h-keep{}d", r / 24),
+                r => format!("epoch{length_hours}h-keep{r}h"),
+            },
             Scope::Split {
                 threshold,
                 trustees,
