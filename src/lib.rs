@@ -10,8 +10,10 @@
 //! - [`design`]: plain end-to-end encryption and the exceptional-access designs on top of it.
 //! - [`scenario`]: what a run simulates, from JSON, validated.
 //! - [`sim`]: the engine: a plan, then every conversation under every design, in parallel.
+//! - [`report`] and [`plot`]: `summary.json` and CSV for machines, SVG/PNG figures for people.
 
 pub mod design;
+pub mod plot;
 pub mod protocol;
 pub mod report;
 pub mod scenario;

@@ -5,4 +5,5 @@
 mod designs;
 mod engine;
 mod fuzz_corpus;
+mod plots;
 mod protocol;
