@@ -15,7 +15,7 @@ use plotters::{
 use super::{
     PlotError,
     frame::{draw_no_data, frame},
-    line::{decades, extent},
+    range::{decades, degenerate, extent, on_axis},
     render::{Render, sealed::Draw},
     style::{BAR, INK, LABEL_PX, TEXT_PX, drawing, number, text, value_label},
 };
@@ -55,9 +55,9 @@ impl Draw for BarChart {
             .collect();
         if !undrawable.is_empty() {
             let why = if self.log_y {
-                "≤ 0 or not finite, not on the log scale"
+                "≤ 0 or out of range, not on the log scale"
             } else {
-                "not finite"
+                "not finite or out of range"
             };
             notes.push(format!("no bar ({why}): {}", undrawable.join(", ")));
         }
@@ -81,7 +81,7 @@ impl Draw for BarChart {
 
 impl BarChart {
     fn drawable(&self, v: f64) -> bool {
-        v.is_finite() && (!self.log_y || v > 0.0)
+        on_axis(v, self.log_y)
     }
 
     /// Each category's label, broken after `/` into lines when wider than its slot.
@@ -171,15 +171,11 @@ impl BarChart {
                     )))
                     .map_err(&fail)?;
             }
-            let (top, shown) = if drawable {
-                (*v, value_label(*v))
-            } else {
-                (base, "0".into())
-            };
-            let shown = if v.is_finite() {
-                shown
-            } else {
+            let top = if drawable { *v } else { base };
+            let shown = if v.is_nan() {
                 "n/a".to_string()
+            } else {
+                value_label(*v)
             };
             let below = *v < 0.0;
             let (dy, vpos) = if below {
@@ -211,7 +207,7 @@ impl BarChart {
 fn linear_range(values: impl Iterator<Item = f64>) -> Range<f64> {
     let (lo, hi) = extent(values).unwrap_or((0.0, 1.0));
     let (lo, hi) = (lo.min(0.0), hi.max(0.0));
-    let span = if hi > lo { hi - lo } else { 1.0 };
+    let span = if degenerate(lo, hi) { 1.0 } else { hi - lo };
     let lo = if lo < 0.0 { lo - 0.12 * span } else { lo };
     lo..hi + 0.12 * span
 }

@@ -5,7 +5,7 @@ use plotters::{coord::Shift, prelude::*};
 use super::{
     PlotError,
     frame::{draw_no_data, frame},
-    line::extent,
+    range::{degenerate, extent, on_axis},
     render::{Render, sealed::Draw},
     style::{BAR, INK, LABEL_PX, TEXT_PX, drawing, number, text},
 };
@@ -38,7 +38,9 @@ impl Draw for Histogram {
             .bins
             .iter()
             .copied()
-            .filter(|(lo, hi, _)| lo.is_finite() && hi.is_finite() && lo < hi)
+            .filter(|(lo, hi, _)| {
+                on_axis(*lo, false) && on_axis(*hi, false) && !degenerate(*lo, *hi)
+            })
             .collect();
         let mut notes = self.notes.clone();
         if bins.len() < self.bins.len() {

@@ -17,6 +17,7 @@ use plotters::{
 use super::{
     PlotError,
     frame::{draw_legend, draw_no_data, frame},
+    range::{decades, degenerate, extent, on_axis},
     render::{Render, sealed::Draw},
     style::{INK, LABEL_PX, MARKER_INK, TEXT_PX, draw_marker, drawing, look, number, text},
 };
@@ -82,7 +83,12 @@ impl Draw for LineChart {
         let (lines, dropped) = self.kept_points();
         let mut notes = self.notes.clone();
         if dropped > 0 {
-            notes.push(format!("{dropped} value(s) ≤ 0 or not finite left out"));
+            let why = if self.log_y {
+                "≤ 0 or out of range"
+            } else {
+                "not finite or out of range"
+            };
+            notes.push(format!("{dropped} value(s) left out ({why})"));
         }
         let names: Vec<&str> = self.series.iter().map(|s| s.name.as_str()).collect();
         let framed = frame(root, &self.title, &notes, &names)?;
@@ -112,24 +118,23 @@ impl LineChart {
             .series
             .iter()
             .map(|series| {
-                let kept: Vec<Point> = series
+                series
                     .points
                     .iter()
                     .enumerate()
                     .filter_map(|(i, &(x, y))| {
-                        let usable = x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0);
+                        let usable = on_axis(x, false) && on_axis(y, self.log_y);
                         if !usable {
                             dropped += 1;
                             return None;
                         }
                         let half = series.error.as_ref().and_then(|e| e.get(i).copied());
                         let bar = half
-                            .filter(|h| h.is_finite())
+                            .filter(|h| on_axis(*h, false))
                             .map(|h| (y - h.abs(), y + h.abs()));
                         Some(Point { x, y, bar })
                     })
-                    .collect();
-                kept
+                    .collect()
             })
             .collect();
         (lines, dropped)
@@ -138,10 +143,15 @@ impl LineChart {
     /// The data's x extent, markers included; `0..1` without data.
     fn x_range(&self, lines: &[Vec<Point>]) -> Range<f64> {
         let xs = lines.iter().flatten().map(|p| p.x);
-        let xs = xs.chain(self.markers.iter().map(|m| m.x).filter(|x| x.is_finite()));
+        let xs = xs.chain(
+            self.markers
+                .iter()
+                .map(|m| m.x)
+                .filter(|x| on_axis(*x, false)),
+        );
         let (lo, hi) = extent(xs).unwrap_or((0.0, 1.0));
-        if lo == hi {
-            return lo - 0.5..hi + 0.5;
+        if degenerate(lo, hi) {
+            return lo - 0.5..lo + 0.5;
         }
         // Error bars at the ends need room for their caps.
         let bars = lines.iter().flatten().any(|p| p.bar.is_some());
@@ -244,7 +254,7 @@ impl LineChart {
         let (pixels_x, _) = area.get_pixel_range();
         let middle = (pixels_x.start + pixels_x.end) / 2;
         let mut labelled: Vec<&str> = Vec::new();
-        for marker in self.markers.iter().filter(|m| m.x.is_finite()) {
+        for marker in self.markers.iter().filter(|m| on_axis(m.x, false)) {
             if !labels {
                 area.draw(&DashedPathElement::new(
                     vec![(marker.x, y.start), (marker.x, y.end)],
@@ -307,28 +317,9 @@ fn y_range(lines: &[Vec<Point>], log: bool) -> Range<f64> {
         return 0.0..1.0;
     };
     let (lo, hi) = (lo.min(0.0), hi.max(0.0));
-    if lo == hi {
+    if degenerate(lo, hi) {
         return lo..lo + 1.0;
     }
     let pad = (hi - lo) * 0.05;
     (if lo < 0.0 { lo - pad } else { lo })..hi + pad
-}
-
-/// Whole decades around positive `values`: `1..10` without any.
-pub(crate) fn decades(values: impl Iterator<Item = f64>) -> Range<f64> {
-    let Some((lo, hi)) = extent(values) else {
-        return 1.0..10.0;
-    };
-    let lo = 10f64.powf(lo.log10().floor());
-    let hi = 10f64.powf(hi.log10().ceil()).max(lo * 10.0);
-    // A hair wider, so rounding in plotters' tick search keeps both end decades.
-    lo * (1.0 - 1e-9)..hi * (1.0 + 1e-9)
-}
-
-/// Minimum and maximum, or `None` when empty.
-pub(crate) fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
-    values.fold(None, |acc, v| match acc {
-        None => Some((v, v)),
-        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-    })
 }

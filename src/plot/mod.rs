@@ -3,7 +3,7 @@
 //! built from its `summary.json`.
 //!
 //! Charts are plain data ([`LineChart`], [`BarChart`], [`Histogram`]); [`render_svg`],
-//! [`render_png`] and [`write`] draw them with plotters. Bad values (NaN, infinities, zeros on a
+//! [`render_png`] and [`write()`] draw them with plotters. Bad values (NaN, infinities, zeros on a
 //! log scale) are left out with a note on the chart, and a chart without data says "no data":
 //! drawing never fails on the data itself.
 
@@ -13,6 +13,7 @@ mod figures;
 mod frame;
 mod histogram;
 mod line;
+mod range;
 mod render;
 mod style;
 mod sweep;

@@ -8,7 +8,7 @@ pub type SweepPoint = (f64, f64, f64);
 
 /// A line chart of a sweep. `lines` holds, per design, its label and its points as
 /// `(x, mean, ci_half_width)`; a NaN half-width draws no error bar at that point. Set `log_y`
-/// or `notes` on the result if needed, then draw it with [`write`](super::write).
+/// or `notes` on the result if needed, then draw it with [`write()`](super::write()).
 pub fn sweep_lines(
     title: &str,
     x_label: &str,

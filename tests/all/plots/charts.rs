@@ -75,7 +75,7 @@ fn nan_and_infinite_values_are_skipped() {
     });
     let svg = render_svg(&chart).unwrap();
     assert!(stroked_paths(&tree(&svg), SERIES[0], 40) >= 1);
-    assert_texts(&svg, &["2 value(s) ≤ 0 or not finite left out"]);
+    assert_texts(&svg, &["2 value(s) left out (not finite or out of range)"]);
     assert!(!texts(&svg).iter().any(|t| t.contains("never")));
     render_png(&chart).unwrap();
 }
@@ -187,7 +187,7 @@ fn log_bar_chart_spans_decades_and_names_the_zero() {
             "plain",
             "backup",
             "escrow/",
-            "no bar (≤ 0 or not finite",
+            "no bar (≤ 0 or out of range",
         ],
     );
     render_png(&chart).unwrap();
@@ -242,4 +242,91 @@ fn write_puts_svg_and_png_side_by_side() {
         .collect();
     assert!(leftovers.is_empty());
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn extreme_values_draw_without_panicking() {
+    let extremes = [
+        f64::MIN_POSITIVE,
+        1e-300,
+        f64::MAX,
+        -f64::MAX,
+        0.0,
+        f64::NAN,
+        f64::INFINITY,
+    ];
+    for log_y in [false, true] {
+        let bars = BarChart {
+            title: "Extremes".into(),
+            y_label: "y".into(),
+            log_y,
+            bars: extremes.iter().map(|v| (format!("{v}"), *v)).collect(),
+            notes: Vec::new(),
+        };
+        render_svg(&bars).unwrap();
+        render_png(&bars).unwrap();
+        let line = LineChart {
+            title: "Extremes".into(),
+            log_y,
+            series: vec![Series {
+                name: "wild".into(),
+                points: extremes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (i as f64, *v))
+                    .collect(),
+                error: Some(extremes.to_vec()),
+            }],
+            markers: vec![Marker {
+                x: f64::MAX,
+                label: "far".into(),
+            }],
+            ..LineChart::default()
+        };
+        render_svg(&line).unwrap();
+        render_png(&line).unwrap();
+    }
+    let histogram = Histogram {
+        title: "Extremes".into(),
+        bins: vec![(-f64::MAX, f64::MAX, u64::MAX), (0.0, f64::MIN_POSITIVE, 1)],
+        ..Histogram::default()
+    };
+    render_svg(&histogram).unwrap();
+    render_png(&histogram).unwrap();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn any_numbers_render(
+        values in proptest::collection::vec(proptest::num::f64::ANY, 0..12),
+        log_y in proptest::bool::ANY,
+    ) {
+        let line = LineChart {
+            title: "Any".into(),
+            log_y,
+            series: vec![Series {
+                name: "any".into(),
+                points: values.windows(2).map(|w| (w[0], w[1])).collect(),
+                error: Some(values.clone()),
+            }],
+            markers: values.iter().map(|x| Marker { x: *x, label: "m".into() }).collect(),
+            ..LineChart::default()
+        };
+        render_svg(&line).unwrap();
+        let bars = BarChart {
+            title: "Any".into(),
+            log_y,
+            bars: values.iter().map(|v| (v.to_string(), *v)).collect(),
+            ..BarChart::default()
+        };
+        render_svg(&bars).unwrap();
+        let histogram = Histogram {
+            title: "Any".into(),
+            bins: values.windows(2).map(|w| (w[0], w[1], 3)).collect(),
+            ..Histogram::default()
+        };
+        render_svg(&histogram).unwrap();
+    }
 }
