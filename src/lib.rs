@@ -10,10 +10,14 @@
 //! - [`design`]: plain end-to-end encryption and the exceptional-access designs on top of it.
 //! - [`scenario`]: what a run simulates, from JSON, validated.
 //! - [`sim`]: the engine: a plan, then every conversation under every design, in parallel.
+//! - [`adversary`]: who is compromised or warranted, and what they decrypt, measured for real.
+//! - [`report`] and [`plot`]: `summary.json` and CSV for machines, SVG/PNG figures and
+//!   `report.html` for people.
 //! - [`sweep`]: a scenario over a grid of parameter values and seeds, split into tasks, merged.
 
 pub mod adversary;
 pub mod design;
+pub mod plot;
 pub mod protocol;
 pub mod report;
 pub mod scenario;

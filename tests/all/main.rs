@@ -6,6 +6,7 @@ mod adversary;
 mod designs;
 mod engine;
 mod fuzz_corpus;
+mod plots;
 mod protocol;
 mod report;
 mod sweep;

@@ -70,6 +70,11 @@ pub(crate) enum Command {
         /// A scenario file, or the name of a bundled scenario.
         scenario: String,
     },
+    /// Redraw a run's figures from RESULTS_DIR/summary.json into RESULTS_DIR/plots/ (SVG + PNG).
+    Plot {
+        /// A results folder written by `doormat run`, e.g. `results/default`.
+        results: PathBuf,
+    },
     /// List bundled scenarios and available designs.
     List,
     /// Print the JSON Schema of scenario files.

@@ -2,6 +2,7 @@
 //! code 2.
 
 mod args;
+mod plot;
 mod run;
 mod sweep;
 
@@ -59,6 +60,7 @@ fn dispatch(args: Args) -> Result<()> {
             );
             Ok(())
         }
+        Command::Plot { results } => plot::plot(&results),
         Command::List => {
             println!("bundled scenarios:");
             for (name, summary, _) in BUNDLED {

@@ -1,0 +1,60 @@
+//! Why a figure could not be drawn or written.
+
+use std::path::PathBuf;
+
+use crate::report::ReportError;
+
+/// Why a figure could not be drawn, encoded or written, or a summary could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlotError {
+    /// The embedded font could not be loaded (a build problem, not an input one).
+    #[error("the embedded font could not be loaded")]
+    Font,
+    /// plotters failed while drawing a chart.
+    #[error("drawing {chart:?}: {message}")]
+    Draw {
+        /// The chart's title.
+        chart: String,
+        /// What plotters reported.
+        message: String,
+    },
+    /// The PNG encoder failed.
+    #[error("encoding {chart:?} as PNG: {message}")]
+    Png {
+        /// The chart's title.
+        chart: String,
+        /// What the encoder reported.
+        message: String,
+    },
+    /// A folder could not be created.
+    #[error("{path}: {source}")]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A figure file could not be written.
+    #[error(transparent)]
+    Write(#[from] ReportError),
+    /// The summary has another layout than the one this doormat reads.
+    #[error(
+        "schema_version {found} is not the one this doormat reads ({expected}): rerun the \
+         simulation with this version"
+    )]
+    Schema {
+        /// What the summary says (`missing` if absent).
+        found: String,
+        /// What this doormat reads.
+        expected: u32,
+    },
+    /// The summary lacks a part every figure needs.
+    #[error("{field}: expected {expected}")]
+    Summary {
+        /// The JSON field, e.g. `designs`.
+        field: &'static str,
+        /// What it should be.
+        expected: &'static str,
+    },
+}
