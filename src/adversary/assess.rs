@@ -332,6 +332,21 @@ fn lawful(
     truth: &dyn Fn(usize) -> Vec<u8>,
     lawful: &mut Lawful,
 ) {
+    // Only messages inside a warrant window of one of the two users matter: open nothing else.
+    let covered: Vec<bool> = script
+        .iter()
+        .enumerate()
+        .map(|(index, message)| {
+            transcript.wire[index].is_some()
+                && transcript
+                    .users
+                    .iter()
+                    .any(|&user| context.roles.warrant_at(user, message.sent_at).is_some())
+        })
+        .collect();
+    if !covered.contains(&true) {
+        return;
+    }
     let n = script.len();
     // obtained[side][index]: the authority read message `index` through `side`'s warrant.
     let mut obtained = [vec![false; n], vec![false; n]];
@@ -349,7 +364,9 @@ fn lawful(
             {
                 let mut opener = Opener::new(ring.clone(), verification(context.design));
                 for (index, bytes) in transcript.wire.iter().enumerate() {
-                    let Some(bytes) = bytes else { continue };
+                    let Some(bytes) = bytes.as_ref().filter(|_| covered[index]) else {
+                        continue;
+                    };
                     let ok = opener
                         .open(bytes, ad)
                         .is_ok_and(|text| text == truth(index));

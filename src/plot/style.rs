@@ -12,7 +12,7 @@ use plotters::{
 use super::PlotError;
 
 /// Canvas size in pixels: readable at a paper column's width.
-pub(crate) const SIZE: (u32, u32) = (800, 500);
+pub(crate) const SIZE: (u32, u32) = (900, 540);
 /// Font sizes as plotters counts them (line height): the SVG's `font-size` is these ÷ 1.24, so
 /// the smallest text is 16 px there and about as large in the PNG.
 pub(crate) const TITLE_PX: u32 = 26;
@@ -139,7 +139,9 @@ pub(crate) fn number(value: f64) -> String {
             .is_ok_and(|t| (t - value).abs() <= magnitude * 1e-6);
         if exact { text } else { format!("{value:.2e}") }
     } else {
-        trim(format!("{value:.3}"))
+        // Three significant digits, so close ticks (0.0015, 0.002) stay distinct.
+        let decimals = (2 - magnitude.log10().floor() as i32).max(0) as usize;
+        trim(format!("{value:.decimals$}"))
     }
 }
 

@@ -258,10 +258,15 @@ fn security(run: &Run) -> Vec<String> {
         }
         findings.push(s);
     }
-    for (label, _, healing) in run.with("/healing") {
-        if let Some(s) = healing_sentence(&label, healing) {
-            findings.push(s);
-        }
+    // Every design runs the same Double Ratchet, so healing is the same in all: say it once,
+    // for `plain` (or the first design).
+    let healings = run.with("/healing");
+    let healing = healings
+        .iter()
+        .find(|(label, _, _)| label == "plain")
+        .or(healings.first());
+    if let Some(s) = healing.and_then(|(label, _, h)| healing_sentence(label, h)) {
+        findings.push(s);
     }
     if run.with("/exposure").is_empty() {
         findings.push(

@@ -17,6 +17,7 @@
 
 mod bundled;
 mod error;
+mod figures;
 mod grid;
 mod merge;
 mod metric;
@@ -30,6 +31,7 @@ mod task;
 pub use self::{
     bundled::{BUNDLED, bundled},
     error::SweepError,
+    figures::sweep_charts,
     grid::{Grid, Item},
     merge::{
         DesignResult, MEASURED_FORMAT, MeasuredItem, MeasuredRuns, Merged, MetricInfo,

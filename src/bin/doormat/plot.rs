@@ -1,10 +1,13 @@
 //! `doormat plot RESULTS_DIR`: redraws a run's figures from its `summary.json` into
-//! `RESULTS_DIR/plots/`, as SVG and PNG, without rerunning anything.
+//! `RESULTS_DIR/plots/`, as SVG and PNG, and its `report.html`, without rerunning anything.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use doormat::plot::write_run_figures;
+use doormat::{
+    plot::{figure_svgs, write_run_figures},
+    report::html::write_report,
+};
 
 pub(crate) fn plot(results: &Path) -> Result<()> {
     if !results.is_dir() {
@@ -25,16 +28,23 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let summary: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow!("{}: not valid JSON: {e}", path.display()))?;
-    let dir = results.join("plots");
-    let written = write_run_figures(&summary, &dir).with_context(|| path.display().to_string())?;
-    if written.is_empty() {
+    let written = draw(results, &summary).with_context(|| path.display().to_string())?;
+    if written == 0 {
         println!("{}: no figure has data", path.display());
     } else {
         println!(
-            "{} figures in {}/ (SVG and PNG)",
-            written.len(),
-            dir.display()
+            "{written} figures in {}/ (SVG and PNG), report in {}",
+            results.join("plots").display(),
+            results.join("report.html").display()
         );
     }
     Ok(())
+}
+
+/// Draws a run's figures into `results/plots/` and writes `results/report.html` with them
+/// embedded; returns how many figures had data.
+pub(crate) fn draw(results: &Path, summary: &serde_json::Value) -> Result<usize> {
+    let written = write_run_figures(summary, &results.join("plots"))?;
+    write_report(results, summary, &figure_svgs(summary)?)?;
+    Ok(written.len())
 }

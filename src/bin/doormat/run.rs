@@ -35,9 +35,23 @@ pub(crate) fn run(scenario: &Scenario, threads: usize, out: &Path, quiet: bool) 
     let summary = Summary::new(scenario, &output);
     let dir = out.join(&scenario.name);
     write_results(&dir, &summary)?;
+    let figures = crate::plot::draw(&dir, &serde_json::to_value(&summary)?)?;
     if !quiet {
         print_table(&summary);
-        println!("results: {}/summary.json, timeseries.csv", dir.display());
+        println!(
+            "results: {}/summary.json, designs.csv, timeseries.csv{}",
+            dir.display(),
+            if summary.adversary.is_some() {
+                ", exposure.csv"
+            } else {
+                ""
+            }
+        );
+        println!(
+            "figures: {}/plots/ ({figures} as SVG and PNG); report: {}/report.html",
+            dir.display(),
+            dir.display()
+        );
     }
     let failed: u64 = summary.designs.iter().map(|d| d.counts.failed).sum();
     anyhow::ensure!(
@@ -73,8 +87,15 @@ fn print_table(summary: &Summary) {
         summary.messages_per_second,
         summary.peak_memory_bytes as f64 / f64::from(1u32 << 20),
     );
+    let width = summary
+        .designs
+        .iter()
+        .map(|d| d.label.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
     println!(
-        "{:<26} {:>9} {:>6} {:>8} {:>8} {:>6} {:>9} {:>7} {:>9} {:>7}",
+        "{:<width$} {:>9} {:>6} {:>8} {:>8} {:>6} {:>9} {:>7} {:>9} {:>7}",
         "design",
         "sent",
         "failed",
@@ -90,7 +111,7 @@ fn print_table(summary: &Summary) {
     for design in &summary.designs {
         let exposure = design.exposure.as_ref();
         println!(
-            "{:<26} {:>9} {:>6} {:>8.1} {:>8.2} {:>6} {:>9} {:>7} {:>9} {:>7}",
+            "{:<width$} {:>9} {:>6} {:>8.1} {:>8.2} {:>6} {:>9} {:>7} {:>9} {:>7}",
             design.label,
             design.counts.sent,
             design.counts.failed,

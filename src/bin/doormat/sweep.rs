@@ -187,16 +187,19 @@ fn finish(merged: &Merged, dir: &Path, quiet: bool) -> Result<()> {
     if !quiet {
         print_table(&merged.result);
         println!(
-            "results: {}/{SWEEP_JSON}, {SWEEP_CSV}, {SWEEP_MEASURED_JSON}",
+            "results: {}/{SWEEP_JSON}, {SWEEP_CSV}, {SWEEP_MEASURED_JSON}, plots/",
             dir.display()
         );
     }
     Ok(())
 }
 
-/// Hook: the sweep's plots (one curve per design and metric against the parameter) are drawn
-/// here into `dir`, from the merged result. Plotting lives in `src/plot/`; nothing is drawn yet.
-fn draw_sweep_plots(_result: &SweepResult, _dir: &Path) -> Result<()> {
+/// The sweep's plots, one per metric against the first parameter, into `dir/plots/`.
+fn draw_sweep_plots(result: &SweepResult, dir: &Path) -> Result<()> {
+    let plots = dir.join("plots");
+    for (stem, chart) in doormat::sweep::sweep_charts(result) {
+        doormat::plot::write(&chart, &plots, &stem)?;
+    }
     Ok(())
 }
 

@@ -56,7 +56,7 @@ fn line_chart_draws_each_series_labels_and_legend() {
     );
     let png = render_png(&chart).unwrap();
     let (width, height, _) = decode_png(&png);
-    assert_eq!((width, height), (800, 500));
+    assert_eq!((width, height), (900, 540));
     for colour in &SERIES[..2] {
         assert!(png_pixels(&png, *colour) > 200, "{colour:?} not in the PNG");
     }
