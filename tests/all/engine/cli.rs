@@ -42,7 +42,7 @@ fn run_writes_results_into_out() {
     let dir = std::env::temp_dir().join(format!("doormat-run-{}", std::process::id()));
     let scenario = dir.join("tiny.json");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(&scenario, r#"{"name":"tiny","description":"d","seed":9,"duration_days":0.1,"population":{"users":30},"designs":[{"kind":"plain"}]}"#).unwrap();
+    std::fs::write(&scenario, r#"{"name":"tiny","description":"d","seed":9,"duration_days":0.1,"population":{"users":30},"designs":[{"kind":"plain"}],"adversary":{"compromises":[{"at_hours":1,"secret":{"kind":"device","users":5}}],"reference_victims":5},"lawful_access":{"targets":8,"evasion":0.5}}"#).unwrap();
     let out = doormat(&[
         "run",
         scenario.to_str().unwrap(),
@@ -65,6 +65,19 @@ fn run_writes_results_into_out() {
     );
     let summary = std::fs::read_to_string(dir.join("tiny/summary.json")).unwrap();
     assert!(summary.contains("\"seed\": 4"));
+    // The figures and the report page come with every run.
+    for file in [
+        "designs.csv",
+        "exposure.csv",
+        "report.html",
+        "plots/exposure.svg",
+        "plots/exposure.png",
+        "plots/overhead_cpu.svg",
+        "plots/lawful_yield.svg",
+    ] {
+        assert!(dir.join("tiny").join(file).is_file(), "{file} missing");
+    }
+    assert!(stdout.contains("report.html"), "{stdout}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

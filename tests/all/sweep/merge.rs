@@ -144,3 +144,26 @@ fn another_file_is_not_taken_for_a_task_result() {
         .to_string();
     assert!(error.contains("line 1"), "{error}");
 }
+
+/// The sweep's figures: one chart per metric, a line per design across the grid points, each
+/// point with its 95 % half-width, drawn to SVG with every line in it.
+#[test]
+fn sweep_charts_draw_a_line_per_design_with_confidence_bars() {
+    let all: Vec<&TaskResult> = tasks().iter().collect();
+    let merged = merge(&named(&all)).unwrap();
+    let charts = doormat::sweep::sweep_charts(&merged.result);
+    assert_eq!(charts.len(), merged.result.metrics.len());
+    let (stem, sent) = &charts[0];
+    assert_eq!(stem, "counts_sent");
+    assert_eq!(sent.series.len(), merged.result.points[0].designs.len());
+    let line = &sent.series[0];
+    assert_eq!(line.points.len(), 2);
+    let errors = line.error.as_ref().unwrap();
+    assert!(
+        errors.iter().all(|e| e.is_finite() && *e >= 0.0),
+        "{errors:?}"
+    );
+    let svg = doormat::plot::render_svg(sent).unwrap();
+    assert!(svg.contains(&line.name), "legend names the design");
+    assert!(svg.matches("<path").count() + svg.matches("<polyline").count() >= 2);
+}
