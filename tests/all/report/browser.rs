@@ -256,3 +256,30 @@ fn report_loads_cleanly_with_table_and_figures() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// The page as `doormat run` writes it: the real figures drawn by `doormat::plot` from the same
+/// summary, painted in the browser with no console message.
+#[test]
+fn report_with_the_real_figures_paints_them() {
+    let Some(browser) = chromium() else { return };
+    let dir = scratch("real");
+    let summary = fixture();
+    let figures = doormat::plot::figure_svgs(&summary).unwrap();
+    assert!(figures.len() >= 5, "{} figures", figures.len());
+    let page = doormat::report::html::write_report(&dir, &summary, &figures).unwrap();
+    let loaded = load(browser, &page, &dir);
+    assert!(
+        loaded.console.is_empty(),
+        "console messages: {:#?}",
+        loaded.console
+    );
+    assert!(
+        loaded
+            .dom
+            .contains("Share of traffic the adversary can read")
+    );
+    // Bar charts and histograms fill their bars in one blue (0, 114, 178).
+    let bars = loaded.count([0, 114, 178]);
+    assert!(bars > 5_000, "bar charts not painted: {bars} pixels");
+    let _ = std::fs::remove_dir_all(&dir);
+}
