@@ -2,6 +2,7 @@
 
 mod cli;
 mod determinism;
+mod properties;
 mod scenarios;
 mod validation;
 
