@@ -60,7 +60,7 @@ pub fn assess(
             &mut readable,
             &mut metrics.reference,
         );
-        ghosts(transcript, script, &truth, &mut readable, true);
+        ghosts(transcript, script, &truth, &mut readable);
         backups(transcript, context, &truth, &mut readable);
         record(
             transcript,
@@ -240,14 +240,14 @@ fn ghost_reads(
     reads
 }
 
+/// The adversary's ghosts: each message read is readable from its send time.
 fn ghosts(
     transcript: &Transcript,
     script: &[Scripted],
     truth: &dyn Fn(usize) -> Vec<u8>,
     readable: &mut Readable,
-    attacker: bool,
 ) {
-    for (index, _, compromise) in ghost_reads(transcript, truth, attacker) {
+    for (index, _, compromise) in ghost_reads(transcript, truth, true) {
         if let Some(compromise) = compromise {
             let sent_at = script[index].sent_at;
             offer(readable, index, sent_at, compromise, sent_at);

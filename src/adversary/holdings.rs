@@ -52,8 +52,6 @@ pub struct Holdings {
     pub escrow: Vec<(SimTime, usize, KeyRing)>,
     /// Backup keys stolen: time, scenario index, the generation in use then, and the key.
     pub backup: Vec<(SimTime, usize, usize, BackupKey)>,
-    /// Whether any compromise applies to this design (device copies apply to all).
-    pub applies: Vec<bool>,
     /// Secrets compromised that bear on this design: one per key store, epoch-key theft, share,
     /// ghost power or backup key, one per device.
     pub secrets: u64,
@@ -75,7 +73,6 @@ impl Holdings {
             .map(|(i, c)| (hours(c.at_hours), i))
             .collect();
         order.sort_unstable();
-        holdings.applies = vec![false; spec.compromises.len()];
         let mut ring = KeyRing::default();
         for (at, index) in order {
             let gained = match (&spec.compromises[index].secret, keys) {
@@ -91,16 +88,13 @@ impl Holdings {
             if let Some(gained) = gained.filter(|g| !g.is_empty()) {
                 ring.merge(&gained);
                 holdings.escrow.push((at, index, ring.clone()));
-                holdings.applies[index] = true;
                 holdings.secrets += 1;
             }
             match (&spec.compromises[index].secret, design, backup) {
                 (Secret::Device { users }, _, _) => {
-                    holdings.applies[index] = true;
                     holdings.secrets += u64::from(*users);
                 }
                 (Secret::GhostPower { .. }, DesignSpec::Ghost(_), _) => {
-                    holdings.applies[index] = true;
                     holdings.secrets += 1;
                 }
                 (Secret::BackupKey, DesignSpec::Backup(_), Some(keys)) => {
@@ -108,7 +102,6 @@ impl Holdings {
                     holdings
                         .backup
                         .push((at, index, generation, keys.key(generation).clone()));
-                    holdings.applies[index] = true;
                     holdings.secrets += 1;
                 }
                 _ => {}

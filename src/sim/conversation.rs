@@ -195,17 +195,23 @@ pub fn simulate(
     let mut history: [Vec<(SimTime, Vec<u8>)>; 2] = [Vec::new(), Vec::new()];
     let mut backups_made = [0u64; 2];
 
-    for (now, event) in events {
-        while copies.last().is_some_and(|(at, _, _)| *at <= now) {
-            if let Some((at, owner, side)) = copies.pop() {
-                transcript.copies.push(Copied {
-                    owner,
-                    side,
-                    at,
-                    session: devices[side].session.clone(),
-                });
-            }
+    // Device copies due by `now` are taken before anything happens at `now`.
+    let take_copies = |now: SimTime,
+                       copies: &mut Vec<(SimTime, adversary::Owner, Side)>,
+                       devices: &[Device; 2],
+                       transcript: &mut Transcript| {
+        while let Some((at, owner, side)) = copies.pop_if(|(at, _, _)| *at <= now) {
+            transcript.copies.push(Copied {
+                owner,
+                side,
+                at,
+                session: devices[side].session.clone(),
+            });
         }
+    };
+
+    for (now, event) in events {
+        take_copies(now, &mut copies, &devices, &mut transcript);
         match event {
             Event::Rekey => {
                 let device = &mut devices[initiator];
@@ -321,14 +327,7 @@ pub fn simulate(
             }
         }
     }
-    while let Some((at, owner, side)) = copies.pop() {
-        transcript.copies.push(Copied {
-            owner,
-            side,
-            at,
-            session: devices[side].session.clone(),
-        });
-    }
+    take_copies(SimTime::MAX, &mut copies, &devices, &mut transcript);
     if !capture {
         timing.total_ns += elapsed_ns(started);
         return;

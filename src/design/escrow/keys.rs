@@ -339,11 +339,6 @@ impl KeyRing {
         self.keys.is_empty() && self.shares.is_empty()
     }
 
-    /// How many secrets the ring holds: keys plus shares.
-    pub fn secret_count(&self) -> usize {
-        self.keys.len() + self.shares.values().map(Vec::len).sum::<usize>()
-    }
-
     /// The private key `id`, rebuilding it from shares when the ring holds enough.
     pub(crate) fn secret_for(&self, id: u32) -> Result<AuthoritySecretKey, DesignError> {
         if let Some(key) = self.keys.get(&id) {
