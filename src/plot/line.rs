@@ -7,7 +7,6 @@ use plotters::{
     coord::{
         Shift,
         ranged1d::{AsRangedCoord, ValueFormatter},
-        types::RangedCoordf64,
     },
     element::DashedPathElement,
     prelude::*,
@@ -33,6 +32,9 @@ pub struct LineChart {
     pub y_label: String,
     /// Logarithmic y axis; values ≤ 0 are then left out and a note says how many.
     pub log_y: bool,
+    /// Logarithmic x axis (e.g. a population swept from 1,000 to 1,000,000); values ≤ 0 are
+    /// then left out too.
+    pub log_x: bool,
     /// The lines, each named in the legend.
     pub series: Vec<Series>,
     /// Vertical dashed lines at notable x values.
@@ -83,7 +85,7 @@ impl Draw for LineChart {
         let (lines, dropped) = self.kept_points();
         let mut notes = self.notes.clone();
         if dropped > 0 {
-            let why = if self.log_y {
+            let why = if self.log_y || self.log_x {
                 "≤ 0 or out of range"
             } else {
                 "not finite or out of range"
@@ -102,10 +104,18 @@ impl Draw for LineChart {
         }
         let x = self.x_range(&lines);
         let y = y_range(&lines, self.log_y);
-        if self.log_y {
-            self.draw_axes_and_data(root, &framed.plot, &lines, x, y.clone(), y.log_scale())
-        } else {
-            self.draw_axes_and_data(root, &framed.plot, &lines, x, y.clone(), y)
+        let area = &framed.plot;
+        match (self.log_x, self.log_y) {
+            (false, false) => self.draw_axes_and_data(root, area, &lines, x, y.clone(), y),
+            (false, true) => {
+                self.draw_axes_and_data(root, area, &lines, x, y.clone(), y.log_scale())
+            }
+            (true, false) => {
+                self.draw_axes_and_data(root, area, &lines, x.log_scale(), y.clone(), y)
+            }
+            (true, true) => {
+                self.draw_axes_and_data(root, area, &lines, x.log_scale(), y.clone(), y.log_scale())
+            }
         }
     }
 }
@@ -123,7 +133,7 @@ impl LineChart {
                     .iter()
                     .enumerate()
                     .filter_map(|(i, &(x, y))| {
-                        let usable = on_axis(x, false) && on_axis(y, self.log_y);
+                        let usable = on_axis(x, self.log_x) && on_axis(y, self.log_y);
                         if !usable {
                             dropped += 1;
                             return None;
@@ -140,15 +150,19 @@ impl LineChart {
         (lines, dropped)
     }
 
-    /// The data's x extent, markers included; `0..1` without data.
+    /// The data's x extent, markers included; `0..1` without data (whole decades on a log
+    /// axis).
     fn x_range(&self, lines: &[Vec<Point>]) -> Range<f64> {
         let xs = lines.iter().flatten().map(|p| p.x);
         let xs = xs.chain(
             self.markers
                 .iter()
                 .map(|m| m.x)
-                .filter(|x| on_axis(*x, false)),
+                .filter(|x| on_axis(*x, self.log_x)),
         );
+        if self.log_x {
+            return decades(xs);
+        }
         let (lo, hi) = extent(xs).unwrap_or((0.0, 1.0));
         if degenerate(lo, hi) {
             return lo - 0.5..lo + 0.5;
@@ -159,16 +173,18 @@ impl LineChart {
         lo - pad..hi + pad
     }
 
-    fn draw_axes_and_data<DB: DrawingBackend, Y>(
+    fn draw_axes_and_data<DB: DrawingBackend, X, Y>(
         &self,
         root: &DrawingArea<DB, Shift>,
         area: &DrawingArea<DB, Shift>,
         lines: &[Vec<Point>],
-        x: Range<f64>,
+        x: X,
         y_bounds: Range<f64>,
         y: Y,
     ) -> Result<(), PlotError>
     where
+        X: AsRangedCoord<Value = f64>,
+        X::CoordDescType: ValueFormatter<f64>,
         Y: AsRangedCoord<Value = f64>,
         Y::CoordDescType: ValueFormatter<f64>,
     {
@@ -240,13 +256,14 @@ impl LineChart {
     /// Vertical dashed lines (under the data), or their labels (over it): each distinct label
     /// is written once, at its first marker, on its own text row so that labels of nearby
     /// markers do not overlap.
-    fn draw_markers<DB: DrawingBackend, Y>(
+    fn draw_markers<DB: DrawingBackend, X, Y>(
         &self,
-        chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
+        chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
         y: &Range<f64>,
         labels: bool,
     ) -> Result<(), PlotError>
     where
+        X: Ranged<ValueType = f64>,
         Y: Ranged<ValueType = f64>,
     {
         let fail = drawing(&self.title);
@@ -254,7 +271,7 @@ impl LineChart {
         let (pixels_x, _) = area.get_pixel_range();
         let middle = (pixels_x.start + pixels_x.end) / 2;
         let mut labelled: Vec<&str> = Vec::new();
-        for marker in self.markers.iter().filter(|m| on_axis(m.x, false)) {
+        for marker in self.markers.iter().filter(|m| on_axis(m.x, self.log_x)) {
             if !labels {
                 area.draw(&DashedPathElement::new(
                     vec![(marker.x, y.start), (marker.x, y.end)],

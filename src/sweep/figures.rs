@@ -75,6 +75,14 @@ pub fn sweep_charts(result: &SweepResult) -> Vec<(String, LineChart)> {
             .collect();
         let title = format!("{}: {}", result.sweep, metric.label);
         let mut chart = sweep_lines(&title, x_parameter.label(), &metric.label, &lines);
+        // Values spanning two decades or more (users, epoch lengths) read better on a log axis.
+        let xs = lines
+            .iter()
+            .flat_map(|(_, points)| points.iter().map(|p| p.0));
+        let (lo, hi) = xs.fold((f64::INFINITY, 0.0f64), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+        chart.log_x = lo > 0.0 && hi / lo >= 100.0;
         chart.notes.push(format!(
             "mean over {} seed(s), bars: 95 % confidence interval; doormat {}",
             result.seeds.len(),

@@ -330,3 +330,30 @@ proptest::proptest! {
         render_svg(&histogram).unwrap();
     }
 }
+
+/// A log x axis spreads 1,000 to 1,000,000 evenly: every series is painted, the decades are
+/// labelled, and a value ≤ 0 is left out with a note instead of breaking the axis.
+#[test]
+fn log_x_axis_spans_decades() {
+    let mut chart = two_lines();
+    chart.log_x = true;
+    chart.markers.clear();
+    for series in &mut chart.series {
+        series.points = [1e3, 1e4, 1e5, 1e6]
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (x, i as f64))
+            .collect();
+        series.points.push((0.0, 1.0));
+    }
+    let svg = render_svg(&chart).unwrap();
+    assert!(
+        svg.contains("1e6") || svg.contains("1000000"),
+        "decade labels"
+    );
+    assert!(svg.contains("left out"), "the x = 0 points are noted");
+    let png = render_png(&chart).unwrap();
+    for colour in &SERIES[..2] {
+        assert!(png_pixels(&png, *colour) > 100, "{colour:?} not in the PNG");
+    }
+}
