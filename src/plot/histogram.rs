@@ -7,7 +7,7 @@ use super::{
     frame::{draw_no_data, frame},
     range::{degenerate, extent, on_axis},
     render::{Render, sealed::Draw},
-    style::{BAR, INK, LABEL_PX, TEXT_PX, drawing, number, text},
+    style::{BAR, LABEL_PX, drawing, style_axes},
 };
 
 /// A histogram.
@@ -58,18 +58,8 @@ impl Draw for Histogram {
             .y_label_area_size(LABEL_PX * 4 + 8)
             .build_cartesian_2d(lo..hi, 0.0..top)
             .map_err(&fail)?;
-        chart
-            .configure_mesh()
+        style_axes(&mut chart.configure_mesh(), &self.x_label, &self.y_label)
             .disable_x_mesh()
-            .x_desc(self.x_label.as_str())
-            .y_desc(self.y_label.as_str())
-            .label_style(text(TEXT_PX, INK))
-            .axis_desc_style(text(LABEL_PX, INK))
-            .x_label_formatter(&|v| number(*v))
-            .y_label_formatter(&|v| number(*v))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .light_line_style(RGBColor(240, 240, 240))
-            .max_light_lines(4)
             .x_labels(10)
             .y_labels(8)
             .draw()

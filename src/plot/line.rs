@@ -18,7 +18,7 @@ use super::{
     frame::{draw_legend, draw_no_data, frame},
     range::{decades, degenerate, extent, on_axis},
     render::{Render, sealed::Draw},
-    style::{INK, LABEL_PX, MARKER_INK, TEXT_PX, draw_marker, drawing, look, number, text},
+    style::{LABEL_PX, MARKER_INK, TEXT_PX, draw_marker, drawing, look, style_axes, text},
 };
 
 /// A line chart.
@@ -195,17 +195,7 @@ impl LineChart {
             .y_label_area_size(LABEL_PX * 4 + 8)
             .build_cartesian_2d(x, y)
             .map_err(&fail)?;
-        chart
-            .configure_mesh()
-            .x_desc(self.x_label.as_str())
-            .y_desc(self.y_label.as_str())
-            .label_style(text(TEXT_PX, INK))
-            .axis_desc_style(text(LABEL_PX, INK))
-            .x_label_formatter(&|v| number(*v))
-            .y_label_formatter(&|v| number(*v))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .light_line_style(RGBColor(240, 240, 240))
-            .max_light_lines(4)
+        style_axes(&mut chart.configure_mesh(), &self.x_label, &self.y_label)
             .x_labels(8)
             .y_labels(8)
             .draw()

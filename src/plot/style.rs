@@ -4,7 +4,8 @@
 use std::sync::OnceLock;
 
 use plotters::{
-    coord::CoordTranslate,
+    chart::MeshStyle,
+    coord::{CoordTranslate, ranged1d::ValueFormatter},
     prelude::*,
     style::{FontStyle, register_font},
 };
@@ -173,4 +174,31 @@ fn trim(text: String) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+fn tick(value: &f64) -> String {
+    number(*value)
+}
+
+/// The axes a line chart and a histogram share: both descriptions with their units, tick text,
+/// numbers formatted alike, a pale grid. The caller sets tick counts and draws.
+pub(crate) fn style_axes<'a, 'b, 'm, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    x_label: &str,
+    y_label: &str,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    DB: DrawingBackend,
+{
+    mesh.x_desc(x_label)
+        .y_desc(y_label)
+        .label_style(text(TEXT_PX, INK))
+        .axis_desc_style(text(LABEL_PX, INK))
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .light_line_style(RGBColor(240, 240, 240))
+        .max_light_lines(4)
 }
