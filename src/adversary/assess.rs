@@ -89,6 +89,9 @@ fn verification(design: &Design) -> Verification {
 }
 
 /// Escrow fields opened with the stolen keys: live after the theft, from the archive before.
+/// Each holding (the keys held from one compromise on) reads every captured message in send
+/// order, keeping every chain key it opens, as a thief would: a message counts from the earliest
+/// holding that reads it.
 fn escrow(
     transcript: &Transcript,
     script: &[Scripted],
@@ -100,20 +103,12 @@ fn escrow(
     let Some(ad) = transcript.associated_data.as_ref() else {
         return;
     };
-    // Session-start escrow reveals chains only to an opener that sees the initial message, so
-    // with it every ring tries every message; otherwise a message already readable is skipped.
-    let session = matches!(
-        context.design.spec(),
-        DesignSpec::Escrow(spec) if spec.granularity == crate::design::escrow::Granularity::Session
-    );
     for (at, compromise, ring) in &context.holdings.escrow {
         let mut opener = Opener::new(ring.clone(), verification(context.design));
         for (index, bytes) in transcript.wire.iter().enumerate() {
             let Some(bytes) = bytes else { continue };
             let sent_at = script[index].sent_at;
-            if sent_at < adversary.archive_start(*at)
-                || (!session && readable[index].is_some_and(|(t, _, _)| t <= sent_at.max(*at)))
-            {
+            if sent_at < adversary.archive_start(*at) {
                 continue;
             }
             if opener

@@ -21,15 +21,24 @@ use crate::{
     },
 };
 
-/// Opens captured envelopes with a [`KeyRing`]. Remembers the chains that session-start
-/// escrow revealed, so later messages of those chains open too, and the material of each field
-/// it opened (or failed to open), so a chain field repeated on every message of its chain costs
-/// one HPKE operation, as it would a key holder who keeps what it decrypted.
+/// Opens captured envelopes with a [`KeyRing`], as a key holder who keeps what it decrypted.
+///
+/// Every chain key it comes to hold (from a chain field, or from the session-start field) is
+/// kept, with the lowest index it is known at: the holder derives the rest of that chain's
+/// message keys from it, whatever key the chain's later fields are sealed to (a rotated or
+/// deleted one included). It also remembers the material of each field it opened (or failed to
+/// open), so a chain field repeated on every message of its chain costs one HPKE operation.
 pub struct Opener {
     ring: KeyRing,
     weak: bool,
-    chains: BTreeMap<[u8; 32], Zeroizing<[u8; 32]>>,
+    chains: BTreeMap<[u8; 32], HeldChain>,
     opened: BTreeMap<Vec<u8>, Option<Zeroizing<Vec<u8>>>>,
+}
+
+/// A chain key held: the index it stands at, and the key.
+struct HeldChain {
+    index: u32,
+    key: Zeroizing<[u8; 32]>,
 }
 
 impl Opener {
@@ -54,14 +63,17 @@ impl Opener {
         let message = parsed.message();
         let header = &message.header;
         let ratchet_key = header.ratchet_key.to_bytes();
-        if field_bytes.is_empty() {
-            // No field: only a chain revealed earlier by session-start escrow can open it.
-            let chain = self
-                .chains
-                .get(&ratchet_key)
-                .ok_or(DesignError::NoKey("no escrowed key covers this chain"))?;
-            let key = message_key_at(chain, header.index, DEFAULT_MAX_SKIP)?;
+        if let Some(held) = self
+            .chains
+            .get(&ratchet_key)
+            .filter(|held| held.index <= header.index)
+        {
+            // A chain key already held derives this message's key: no field needed.
+            let key = message_key_at(&held.key, header.index - held.index, DEFAULT_MAX_SKIP)?;
             return Ok(open_with_key(key, associated_data, message)?);
+        }
+        if field_bytes.is_empty() {
+            return Err(DesignError::NoKey("no escrowed key covers this chain"));
         }
         let field = field::parse(field_bytes, self.weak)?;
         let item: Vec<u8> = match (field.granularity, &parsed) {
@@ -105,16 +117,31 @@ impl Opener {
                     .index
                     .checked_sub(field.index)
                     .ok_or(DesignError::NoKey("field covers only later messages"))?;
-                message_key_at(&to_key(&material[..])?, steps, DEFAULT_MAX_SKIP)?
+                let chain = Zeroizing::new(to_key(&material[..])?);
+                let key = message_key_at(&chain, steps, DEFAULT_MAX_SKIP)?;
+                self.hold(ratchet_key, field.index, chain);
+                key
             }
             Granularity::Session => {
                 let chain = Zeroizing::new(to_key(&material[32..])?);
                 let key = message_key_at(&chain, header.index, DEFAULT_MAX_SKIP)?;
-                self.chains.insert(ratchet_key, chain);
+                self.hold(ratchet_key, 0, chain);
                 key
             }
         };
         Ok(open_with_key(key, associated_data, message)?)
+    }
+
+    /// Keeps chain key `key`, standing at `index` of the chain of `ratchet_key`, unless a key of
+    /// that chain at a lower index is already held.
+    fn hold(&mut self, ratchet_key: [u8; 32], index: u32, key: Zeroizing<[u8; 32]>) {
+        if self
+            .chains
+            .get(&ratchet_key)
+            .is_none_or(|held| index < held.index)
+        {
+            self.chains.insert(ratchet_key, HeldChain { index, key });
+        }
     }
 }
 

@@ -201,3 +201,48 @@ fn rekeying_on_detection_heals_stolen_devices() {
         );
     }
 }
+
+/// A stolen global key and a detection at 9 h: at message granularity the key rotation stops
+/// the exposure at once; at chain granularity the thief keeps every chain key it opened, so it
+/// reads each chain open at the detection to that chain's end (its sender's next DH step).
+#[test]
+fn chain_keys_the_thief_opened_outlive_the_rotation() {
+    let detected = 9 * 3600;
+    let s = scenario(
+        40,
+        json!([{ "kind": "escrow", "scope": { "kind": "global" }, "granularity": "message" },
+               { "kind": "escrow", "scope": { "kind": "global" }, "granularity": "chain" }]),
+        json!({ "compromises": [compromise(json!({ "kind": "escrow_key_store" }), 4.0)],
+                "detected_at_hours": 9, "reference_victims": 0 }),
+        Value::Null,
+    );
+    let mut before = 0;
+    let mut after_in_open_chains = 0;
+    for script in super::scripts(&s) {
+        let chains = super::chains(&script);
+        let open: std::collections::BTreeSet<(usize, u32)> = script
+            .iter()
+            .zip(&chains)
+            .filter(|(m, _)| m.sent_at < detected)
+            .map(|(_, c)| *c)
+            .collect();
+        for (message, chain) in script.iter().zip(&chains) {
+            if message.sent_at < detected {
+                before += 1;
+            } else if open.contains(chain) {
+                after_in_open_chains += 1;
+            }
+        }
+    }
+    assert!(
+        after_in_open_chains > 0,
+        "the run must have chains across 9 h"
+    );
+    let summary = summarise(&s);
+    let message = summary.designs[0].exposure.as_ref().unwrap();
+    assert_eq!(message.exposed, before);
+    assert_eq!(message.after_detection, 0);
+    let chain = summary.designs[1].exposure.as_ref().unwrap();
+    assert_eq!(chain.exposed, before + after_in_open_chains);
+    assert_eq!(chain.after_detection, after_in_open_chains);
+}

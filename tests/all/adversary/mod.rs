@@ -46,3 +46,61 @@ pub(crate) fn sent_between(summary: &Summary, design: usize, from: usize, until:
     let hours = &summary.designs[design].counts.sent_per_hour;
     hours.iter().skip(from).take(until - from).sum()
 }
+
+/// Every conversation's traffic script, regenerated from the scenario's public traffic model
+/// exactly as the engine draws it.
+pub(crate) fn scripts(scenario: &Scenario) -> Vec<Vec<doormat::sim::traffic::Scripted>> {
+    use doormat::sim::{
+        plan::Plan,
+        seed::{Stream, rng},
+        traffic::script,
+    };
+    let plan = Plan::build(scenario);
+    let rate = scenario.traffic.messages_per_user_per_day;
+    let degree = |user: u32| f64::from(plan.degrees[user as usize].max(1));
+    plan.conversations
+        .iter()
+        .enumerate()
+        .map(|(id, pair)| {
+            let rates = [rate / degree(pair.a), rate / degree(pair.b)];
+            let mut traffic = rng(scenario.seed, Stream::Traffic, id as u64);
+            script(&scenario.traffic, rates, scenario.horizon(), &mut traffic)
+        })
+        .collect()
+}
+
+/// The sending chain of every message of `script`, as (side, chain number), by the Double
+/// Ratchet's rule: a side starts a new sending chain on its first send after it has received a
+/// ratchet key newer than any it had seen. Events at one second: sends before deliveries.
+pub(crate) fn chains(script: &[doormat::sim::traffic::Scripted]) -> Vec<(usize, u32)> {
+    let mut events: Vec<(u64, u8, usize)> = Vec::new();
+    for (index, message) in script.iter().enumerate() {
+        events.push((message.sent_at, 0, index));
+        events.push((message.delivered_at, 1, index));
+    }
+    events.sort_unstable();
+    let mut chain = [0u32; 2];
+    let mut started = [false; 2];
+    let mut seen: [Option<u32>; 2] = [None; 2];
+    let mut fresh = [false; 2];
+    let mut of = vec![(0, 0); script.len()];
+    for (_, kind, index) in events {
+        let side = script[index].from;
+        if kind == 0 {
+            if fresh[side] || !started[side] {
+                chain[side] += u32::from(started[side]);
+                started[side] = true;
+                fresh[side] = false;
+            }
+            of[index] = (side, chain[side]);
+        } else {
+            let peer = 1 - side;
+            let key = of[index].1;
+            if seen[peer].is_none_or(|k| key > k) {
+                seen[peer] = Some(key);
+                fresh[peer] = true;
+            }
+        }
+    }
+    of
+}
