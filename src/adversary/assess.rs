@@ -386,25 +386,31 @@ fn lawful(
             }
         }
     }
+    // Each message counts once: inside a window if either user's warrant covers it, obtained
+    // if the authority read it through any covering warrant, and an evading target's message if
+    // a covering target evades.
     for (index, message) in script.iter().enumerate() {
-        if transcript.wire[index].is_none() {
+        if !covered[index] {
             continue;
         }
+        let mut got = false;
+        let mut evades = false;
         for side in [0, 1] {
-            let Some(target) = context
+            if let Some(target) = context
                 .roles
                 .warrant_at(transcript.users[side], message.sent_at)
-            else {
-                continue;
-            };
-            let got = u64::from(obtained[side][index]);
-            if target.evades {
-                lawful.evading_in_window += 1;
-                lawful.evading_obtained += got;
-            } else {
-                lawful.compliant_in_window += 1;
-                lawful.compliant_obtained += got;
+            {
+                got |= obtained[side][index];
+                evades |= target.evades;
             }
+        }
+        let got = u64::from(got);
+        if evades {
+            lawful.evading_in_window += 1;
+            lawful.evading_obtained += got;
+        } else {
+            lawful.compliant_in_window += 1;
+            lawful.compliant_obtained += got;
         }
     }
 }

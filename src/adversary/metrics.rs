@@ -198,8 +198,9 @@ impl AddAssign<&Reference> for Reference {
     }
 }
 
-/// What the authority obtained on its targets, counted per (target, message) inside a warrant
-/// window; a message between two targets counts for each.
+/// What the authority obtained on its targets, counted per message inside a warrant window: a
+/// message between two targets counts once. A message is an evading target's if a target whose
+/// warrant covers it evades.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Lawful {
     /// Target messages inside windows, of compliant targets.

@@ -163,7 +163,7 @@ pub struct LawfulSummary {
     pub judge_warrants: u64,
     /// Warrants signed by a prefect.
     pub prefect_warrants: u64,
-    /// Target messages inside warrant windows (per target).
+    /// Messages inside a warrant window of either of their users, each counted once.
     pub messages_in_windows: u64,
     /// Of which the authority read.
     pub messages_obtained: u64,

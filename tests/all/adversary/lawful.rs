@@ -73,3 +73,23 @@ fn yield_is_one_minus_evasion_on_escrow() {
     }
     assert!(summary.designs.iter().all(|d| d.counts.failed == 0));
 }
+
+/// When every user is a target, every message is between two targets: it still counts once in
+/// the yield's denominator and numerator.
+#[test]
+fn a_message_between_two_targets_counts_once() {
+    let s = scenario(
+        12,
+        designs(),
+        serde_json::Value::Null,
+        json!({ "targets": 12, "evasion": 0.0 }),
+    );
+    let summary = summarise(&s);
+    for design in &summary.designs {
+        let lawful = design.lawful.as_ref().unwrap();
+        assert_eq!(lawful.targets, 12);
+        assert!(design.counts.sent > 0);
+        assert_eq!(lawful.messages_in_windows, design.counts.sent, "{}", design.label);
+        assert_eq!(lawful.messages_obtained, design.counts.sent, "{}", design.label);
+    }
+}
