@@ -62,6 +62,12 @@ pub fn assess(
         );
         ghosts(transcript, script, &truth, &mut readable);
         backups(transcript, context, &truth, &mut readable);
+        super::implants(
+            transcript,
+            script,
+            adversary.detected_at(),
+            &mut metrics.implant,
+        );
         record(
             transcript,
             script,

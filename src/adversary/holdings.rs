@@ -52,9 +52,11 @@ pub struct Holdings {
     pub escrow: Vec<(SimTime, usize, KeyRing)>,
     /// Backup keys stolen: time, scenario index, the generation in use then, and the key.
     pub backup: Vec<(SimTime, usize, usize, BackupKey)>,
-    /// Secrets compromised that bear on this design: one per key store, epoch-key theft, share,
-    /// ghost power or backup key, one per device.
-    pub secrets: u64,
+    /// Distinct secrets the exposure needed, reported beside it (never divided into it): one
+    /// per key-store or epoch-key theft that added keys, one per trustee's share until the
+    /// threshold is met (k for a k-of-n split), one per device, the ghost power once, one per
+    /// backup-key generation. Repeated thefts and shares taken after the key fell add nothing.
+    pub secrets_required: u64,
 }
 
 impl Holdings {
@@ -74,6 +76,7 @@ impl Holdings {
             .collect();
         order.sort_unstable();
         let mut ring = KeyRing::default();
+        let mut ghost_power = false;
         for (at, index) in order {
             let gained = match (&spec.compromises[index].secret, keys) {
                 (Secret::EscrowKeyStore, Some(keys)) => Some(keys.store_at(at)),
@@ -85,24 +88,27 @@ impl Holdings {
                 }
                 _ => None,
             };
-            if let Some(gained) = gained.filter(|g| !g.is_empty()) {
+            if let Some(gained) = gained.filter(|g| g.adds_to(&ring)) {
                 ring.merge(&gained);
                 holdings.escrow.push((at, index, ring.clone()));
-                holdings.secrets += 1;
+                holdings.secrets_required += 1;
             }
             match (&spec.compromises[index].secret, design, backup) {
                 (Secret::Device { users }, _, _) => {
-                    holdings.secrets += u64::from(*users);
+                    holdings.secrets_required += u64::from(*users);
                 }
-                (Secret::GhostPower { .. }, DesignSpec::Ghost(_), _) => {
-                    holdings.secrets += 1;
+                (Secret::GhostPower { .. }, DesignSpec::Ghost(_), _) if !ghost_power => {
+                    ghost_power = true;
+                    holdings.secrets_required += 1;
                 }
                 (Secret::BackupKey, DesignSpec::Backup(_), Some(keys)) => {
                     let generation = keys.generation_at(at);
-                    holdings
-                        .backup
-                        .push((at, index, generation, keys.key(generation).clone()));
-                    holdings.secrets += 1;
+                    if holdings.backup.iter().all(|(_, _, g, _)| *g != generation) {
+                        holdings
+                            .backup
+                            .push((at, index, generation, keys.key(generation).clone()));
+                        holdings.secrets_required += 1;
+                    }
                 }
                 _ => {}
             }

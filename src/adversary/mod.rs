@@ -11,6 +11,7 @@
 mod assess;
 mod follower;
 mod holdings;
+mod implant;
 mod metrics;
 mod roles;
 pub mod spec;
@@ -21,6 +22,7 @@ pub use self::{
     assess::{Context, assess},
     follower::Follower,
     holdings::{Authority, BackupKeys, Holdings},
+    implant::{Implant, implants},
     metrics::{Counts, Exposed, Exposure, Lawful, Reference, UserSet},
     roles::{DeviceCopy, Ghosting, Owner, Roles, Target},
     spec::{AdversarySpec, Compromise, LawfulSpec, Secret},

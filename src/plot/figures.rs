@@ -30,13 +30,29 @@ pub fn check_summary(summary: &Value) -> Result<(), PlotError> {
     Ok(())
 }
 
+/// The two `plain` yardsticks of a leak's exposure.
+#[derive(Debug, Clone, Copy)]
+enum Reference {
+    /// Spyware on one phone: its history and traffic until removal.
+    Implant,
+    /// One copy of a phone's state, read until its sessions heal.
+    Copy,
+}
+
 /// Every figure the summary has data for, as `(file stem, chart)`, in a fixed order.
 pub fn run_figures(summary: &Value) -> Result<Vec<(String, Chart)>, PlotError> {
     check_summary(summary)?;
     let run = Run::new(summary);
     let mut figures: Vec<(&str, Option<Chart>)> = vec![
         ("exposure", run.exposure().map(Chart::from)),
-        ("gain_ratio", run.gain_ratio().map(Chart::from)),
+        (
+            "equivalent_devices",
+            run.equivalent_devices(Reference::Implant).map(Chart::from),
+        ),
+        (
+            "equivalent_device_copies",
+            run.equivalent_devices(Reference::Copy).map(Chart::from),
+        ),
         ("overhead_cpu", run.overhead_cpu().map(Chart::from)),
         ("overhead_wire", run.overhead_wire().map(Chart::from)),
         ("healing_hours", run.healing("hours").map(Chart::from)),
@@ -180,17 +196,47 @@ impl<'a> Run<'a> {
         })
     }
 
-    fn gain_ratio(&self) -> Option<BarChart> {
-        let bars = self.per_design("/exposure/gain_ratio", 1.0);
+    /// Each design's exposure in devices' worth, against one of the two `plain` references.
+    fn equivalent_devices(&self, reference: Reference) -> Option<BarChart> {
+        let (field, per_device, title, y_label, what) = match reference {
+            Reference::Implant => (
+                "/exposure/equivalent_devices",
+                "/adversary/implant_exposure_per_device",
+                "Equivalent phones compromised (implant reference, log scale)",
+                "exposed ÷ one implanted plain phone",
+                "one implanted plain phone (its history and traffic until removal)",
+            ),
+            Reference::Copy => (
+                "/exposure/equivalent_device_copies",
+                "/adversary/copy_exposure_per_device",
+                "Equivalent one-time phone copies (log scale)",
+                "exposed ÷ one one-time plain phone copy",
+                "one one-time copy of a plain phone (read until its sessions heal)",
+            ),
+        };
+        let bars = self.per_design(field, 1.0);
+        let per_device = self.summary.pointer(per_device).and_then(Value::as_f64)?;
+        let secrets: Vec<String> = self
+            .labelled()
+            .filter_map(|(label, d)| {
+                let n = d.pointer("/exposure/secrets_required")?.as_u64()?;
+                Some(format!("{label} {n}"))
+            })
+            .collect();
         (!bars.is_empty()).then(|| BarChart {
-            title: "Attacker gain against plain (log scale)".into(),
-            y_label: "gain ratio (× plain)".into(),
+            title: title.into(),
+            y_label: y_label.into(),
             log_y: true,
             bars,
             notes: self.notes(&[
-                "messages exposed per leaked secret ÷ plain's per compromised \
-                                 device"
-                    .into(),
+                format!(
+                    "reference: {what} = {} messages per phone",
+                    crate::plot::style::number(per_device)
+                ),
+                format!(
+                    "secrets required (beside, not divided in): {}",
+                    secrets.join(", ")
+                ),
             ]),
         })
     }

@@ -1,5 +1,5 @@
-//! The adversary and lawful-access parts of `summary.json`: exposure, gain ratio, healing and
-//! lawful yield, derived from the merged counts.
+//! The adversary and lawful-access parts of `summary.json`: exposure, equivalent devices
+//! compromised, healing and lawful yield, derived from the merged counts.
 
 use serde::Serialize;
 
@@ -21,11 +21,22 @@ pub struct AdversarySummary {
     pub dwell_hours: f64,
     /// The wiretap archive's retention, in days (`null`: everything).
     pub archive_retention_days: Option<f64>,
-    /// Devices copied for the reference.
+    /// Reference devices: the same users carry an implant and a one-time copy, both from the
+    /// first compromise's time.
     pub reference_victims: u32,
-    /// Messages one copied device exposes on average, under the first `plain` design (the
-    /// denominator of every gain ratio); `null` without `plain`.
-    pub reference_exposure_per_device: Option<f64>,
+    /// When the reference implants are removed, in hours: the detection (`null`: never, they
+    /// read to the end of the run).
+    pub implant_removed_at_hours: Option<f64>,
+    /// Messages one implanted `plain` device exposes, per device (summed over its
+    /// conversations), averaged over the reference devices: its stored history and everything
+    /// it sends or receives until removal. The denominator of `equivalent_devices`; `null`
+    /// without `plain`, without reference devices, or if they exchanged nothing.
+    pub implant_exposure_per_device: Option<f64>,
+    /// Messages one one-time copy of a `plain` device exposes, per device (summed over its
+    /// sessions), averaged over the reference devices: what the copied sessions read until the
+    /// ratchet heals them. The denominator of `equivalent_device_copies`; `null` as above, or
+    /// when the copies read nothing (a copy taken at t = 0 holds no session yet).
+    pub copy_exposure_per_device: Option<f64>,
 }
 
 /// What the adversary read of one design's traffic.
@@ -49,12 +60,16 @@ pub struct ExposureSummary {
     pub window_hours: Option<[f64; 2]>,
     /// Exposed messages by the compromise that first made them readable (scenario order).
     pub by_compromise: Vec<u64>,
-    /// Compromised secrets bearing on this design.
-    pub secrets: u64,
-    /// Exposed messages per compromised secret.
-    pub gain: f64,
-    /// `gain` over one `plain` device's exposure at the same time.
-    pub gain_ratio: Option<f64>,
+    /// Distinct secrets this exposure required (1 for a key store, k for a k-of-n split, one per
+    /// device): reported beside the exposure, never divided into it.
+    pub secrets_required: u64,
+    /// Equivalent devices compromised: `exposed` over what one implanted `plain` device
+    /// exposes over the same dwell (`implant_exposure_per_device`). "This leak is like hacking
+    /// N phones."
+    pub equivalent_devices: Option<f64>,
+    /// `exposed` over what one one-time `plain` device copy exposes before its sessions heal
+    /// (`copy_exposure_per_device`): the second, post-compromise-security-limited reference.
+    pub equivalent_device_copies: Option<f64>,
     /// Per simulated hour: messages readable by its end over messages sent by its end.
     pub readable_over_time: Vec<HourFraction>,
 }
@@ -191,30 +206,37 @@ impl AdversarySummary {
             .position(|d| *d == DesignSpec::Plain);
         let first = adversary.first_compromise();
         let end = adversary.detected_at().unwrap_or(scenario.horizon());
+        let victims = roles.reference_victims;
+        let per_device = |exposed: fn(&DesignMetrics) -> u64| {
+            plain
+                .filter(|_| victims > 0)
+                .map(|p| exposed(&designs[p]) as f64 / f64::from(victims))
+                .filter(|per| *per > 0.0)
+        };
         Some(Self {
             compromise_hours: adversary.compromises.iter().map(|c| c.at_hours).collect(),
             detected_at_hours: adversary.detected_at_hours,
             dwell_hours: end.saturating_sub(first) as f64 / HOUR as f64,
             archive_retention_days: adversary.archive_retention_days,
-            reference_victims: roles.reference_victims,
-            reference_exposure_per_device: plain.and_then(|p| {
-                (roles.reference_victims > 0).then(|| {
-                    designs[p].reference.exposed as f64 / f64::from(roles.reference_victims)
-                })
-            }),
+            reference_victims: victims,
+            implant_removed_at_hours: adversary.detected_at_hours,
+            implant_exposure_per_device: per_device(|d| d.implant.exposed),
+            copy_exposure_per_device: per_device(|d| d.reference.exposed),
         })
     }
 }
 
 impl ExposureSummary {
-    /// One design's exposure, against `reference` (messages per plain device copy).
-    pub fn new(counts: &DesignMetrics, secrets: u64, reference: Option<f64>, hours: usize) -> Self {
+    /// One design's exposure, requiring `secrets_required` secrets, against the run's reference
+    /// devices.
+    pub fn new(
+        counts: &DesignMetrics,
+        secrets_required: u64,
+        adversary: &AdversarySummary,
+        hours: usize,
+    ) -> Self {
         let e: &Exposure = &counts.exposure;
-        let gain = if secrets == 0 {
-            0.0
-        } else {
-            e.exposed as f64 / secrets as f64
-        };
+        let over = |per_device: Option<f64>| per_device.map(|r| e.exposed as f64 / r);
         let mut readable = 0;
         let mut sent = 0;
         let readable_over_time = (0..hours)
@@ -241,11 +263,9 @@ impl ExposureSummary {
                 .zip(e.last_sent)
                 .map(|(a, b)| [to_hours(a), to_hours(b)]),
             by_compromise: e.by_compromise.clone(),
-            secrets,
-            gain,
-            gain_ratio: reference
-                .filter(|r| *r > 0.0 && secrets > 0)
-                .map(|r| gain / r),
+            secrets_required,
+            equivalent_devices: over(adversary.implant_exposure_per_device),
+            equivalent_device_copies: over(adversary.copy_exposure_per_device),
             readable_over_time,
         }
     }

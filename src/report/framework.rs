@@ -176,7 +176,8 @@ fn effectiveness(run: &Run) -> Vec<String> {
 fn security(run: &Run) -> Vec<String> {
     let mut findings = Vec::new();
     let detected = number(run.summary, "/adversary/detected_at_hours");
-    let reference = number(run.summary, "/adversary/reference_exposure_per_device");
+    let implant = number(run.summary, "/adversary/implant_exposure_per_device");
+    let copy = number(run.summary, "/adversary/copy_exposure_per_device");
     if let Some(adversary) = object(run.summary, "/adversary") {
         findings.push(adversary_setting(adversary, detected));
     }
@@ -187,7 +188,7 @@ fn security(run: &Run) -> Vec<String> {
             continue;
         };
         let sent = number(design, "/counts/sent");
-        let secrets = number(exposure, "/secrets")
+        let secrets = number(exposure, "/secrets_required")
             .map(|n| format!("{} ", plural(n, "stolen secret", "stolen secrets")))
             .unwrap_or_else(|| "stolen secrets ".into());
         let of_run = sent.map_or_else(
@@ -224,15 +225,23 @@ fn security(run: &Run) -> Vec<String> {
             }
         }
         s.push('.');
-        if let Some(gain) = number(exposure, "/gain") {
-            let _ = write!(s, " That is {} messages per secret", decimal(gain, 1));
-            if let (Some(ratio), Some(reference)) = (number(exposure, "/gain_ratio"), reference) {
+        if let (Some(devices), Some(implant)) = (number(exposure, "/equivalent_devices"), implant) {
+            let _ = write!(
+                s,
+                " That is like hacking {} phones: one implanted phone in plain exposed {} \
+                 messages on average, its history and traffic until removal",
+                decimal(devices, 1),
+                decimal(implant, 1)
+            );
+            if let (Some(copies), Some(copy)) =
+                (number(exposure, "/equivalent_device_copies"), copy)
+            {
                 let _ = write!(
                     s,
-                    "; one device compromise in plain exposed {} messages on average, a gain \
-                     ratio of {}",
-                    decimal(reference, 1),
-                    times(ratio)
+                    " (or {} one-time phone copies, at {} messages each before the ratchet \
+                     healed)",
+                    decimal(copies, 1),
+                    decimal(copy, 1)
                 );
             }
             s.push('.');
@@ -503,12 +512,13 @@ mod tests {
         );
         assert_eq!(
             q2[2],
-            "With `escrow/global/chain`, the adversary's 6 stolen secrets made 83.3 % of the run's \
+            "With `escrow/global/chain`, the adversary's 1 stolen secret made 83.3 % of the run's \
              126,686 messages readable (105,572; 74.4 % of them retroactively, sent before the \
-             compromise), touching 2,500 users in 8,123 conversations. That is 17,595.3 messages \
-             per secret; one device compromise in plain exposed 41.0 messages on average, a gain \
-             ratio of 2,575×. Readable messages span hours 0–20 of the run; 3 messages sent \
-             after detection at hour 20 stayed readable."
+             compromise), touching 2,500 users in 8,123 conversations. That is like hacking \
+             1,759.5 phones: one implanted phone in plain exposed 60.0 messages on average, its \
+             history and traffic until removal (or 2,574.9 one-time phone copies, at 41.0 \
+             messages each before the ratchet healed). Readable messages span hours 0–20 of the \
+             run; 3 messages sent after detection at hour 20 stayed readable."
         );
         assert_eq!(
             q2[4],

@@ -183,7 +183,8 @@ fn headline(page: &mut String, summary: &Value) {
     page.push_str(
         "<section id=\"headline\">\n<h2>Headline</h2>\n<table>\n<thead><tr>\
          <th scope=\"col\">design</th><th scope=\"col\">exposed</th>\
-         <th scope=\"col\">users touched</th><th scope=\"col\">gain ratio</th>\
+         <th scope=\"col\">users touched</th><th scope=\"col\">secrets required</th>\
+         <th scope=\"col\">equivalent phones</th>\
          <th scope=\"col\">lawful yield</th><th scope=\"col\">CPU µs/msg (×plain)</th>\
          <th scope=\"col\">wire B/msg (+ vs plain)</th></tr></thead>\n<tbody>\n",
     );
@@ -209,7 +210,8 @@ fn headline(page: &mut String, summary: &Value) {
         let cells = [
             on(exposure, "/fraction").map(percent),
             on(exposure, "/users_touched").map(count),
-            on(exposure, "/gain_ratio").map(times),
+            on(exposure, "/secrets_required").map(count),
+            on(exposure, "/equivalent_devices").map(|n| decimal(n, 1)),
             on(lawful, "/yield").map(percent),
             cpu,
             wire,
@@ -226,9 +228,12 @@ fn headline(page: &mut String, summary: &Value) {
     }
     page.push_str(
         "</tbody>\n</table>\n<p class=\"legend\"><b>exposed</b>: share of all the run's \
-         messages the adversary decrypted with the secrets it stole. <b>gain ratio</b>: the \
-         design's exposure after its access secret leaks, divided by plain's after one device \
-         compromise at the same time. <b>lawful yield</b>: share of warranted targets' messages, \
+         messages the adversary decrypted with the secrets it stole. <b>secrets required</b>: \
+         distinct secrets that exposure needed (1 for a key store, k for a k-of-n split), \
+         reported beside it, not divided into it. <b>equivalent phones</b>: the design's \
+         exposure divided by what spyware on one plain phone reads over the same dwell (its \
+         stored history and its traffic until removal at detection): this leak is like \
+         hacking that many phones. <b>lawful yield</b>: share of warranted targets' messages, \
          inside warrant windows, that the authority read. <b>CPU</b> (measured) and <b>wire</b> \
          bytes (exact) are per sent message, against plain in the same run. \
          “–”: not measured in this run.</p>\n</section>\n",
@@ -381,7 +386,8 @@ mod tests {
         assert_eq!(page.matches("<tr><th scope=\"row\">").count(), 3);
         assert!(page.contains(
             "<tr><th scope=\"row\">escrow/global/chain</th><td>83.3\u{a0}%</td><td>2,500</td>\
-             <td>2,575×</td><td>80.0\u{a0}%</td><td>62.0 (1.51×)</td><td>248.9 (+80.5)</td></tr>"
+             <td>1</td><td>1,759.5</td><td>80.0\u{a0}%</td><td>62.0 (1.51×)</td>\
+             <td>248.9 (+80.5)</td></tr>"
         ));
         assert!(page.contains("<td>3.66×</td>") || page.contains("(3.66×)"));
         assert!(page.contains("<td>–</td>"));

@@ -117,9 +117,6 @@ impl Summary {
             )
         };
         let adversary = AdversarySummary::new(scenario, &output.roles, &output.metrics.designs);
-        let reference = adversary
-            .as_ref()
-            .and_then(|a| a.reference_exposure_per_device);
         let hours = scenario.horizon().div_ceil(crate::design::HOUR) as usize;
         let designs = output
             .designs
@@ -127,7 +124,7 @@ impl Summary {
             .enumerate()
             .map(|(i, design)| {
                 let counts = output.metrics.designs[i].clone();
-                let secrets = output.holdings.get(i).map_or(0, |h| h.secrets);
+                let secrets = output.holdings.get(i).map_or(0, |h| h.secrets_required);
                 let timing = &output.metrics.timing[i];
                 let (wire, cpu) = per_message(i);
                 let baseline = plain.map(per_message);
@@ -141,7 +138,7 @@ impl Summary {
                         / (timing.total_ns as f64 / 1e9).max(1e-9),
                     exposure: adversary
                         .as_ref()
-                        .map(|_| ExposureSummary::new(&counts, secrets, reference, hours)),
+                        .map(|a| ExposureSummary::new(&counts, secrets, a, hours)),
                     healing: adversary
                         .as_ref()
                         .map(|_| HealingSummary::new(&counts.reference)),
@@ -194,19 +191,20 @@ impl Summary {
 impl Summary {
     /// One row per design with the headline figures:
     /// `design,sent,failed,wire_bytes_per_message,cpu_us_per_message,cpu_ratio_vs_plain,`
-    /// `exposed,exposed_fraction,retroactive,users_touched,gain_ratio,lawful_yield`; empty
-    /// cells where a figure does not apply.
+    /// `exposed,exposed_fraction,retroactive,users_touched,secrets_required,equivalent_devices,`
+    /// `equivalent_device_copies,lawful_yield`; empty cells where a figure does not apply.
     pub fn designs_csv(&self) -> String {
         let mut out = String::from(
             "design,sent,failed,wire_bytes_per_message,cpu_us_per_message,cpu_ratio_vs_plain,\
-             exposed,exposed_fraction,retroactive,users_touched,gain_ratio,lawful_yield\n",
+             exposed,exposed_fraction,retroactive,users_touched,secrets_required,\
+             equivalent_devices,equivalent_device_copies,lawful_yield\n",
         );
         let cell = |v: Option<String>| v.unwrap_or_default();
         for d in &self.designs {
             let e = d.exposure.as_ref();
             let _ = writeln!(
                 out,
-                "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{}",
+                "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{},{}",
                 d.label,
                 d.counts.sent,
                 d.counts.failed,
@@ -217,7 +215,15 @@ impl Summary {
                 cell(e.map(|e| format!("{:.6}", e.fraction))),
                 cell(e.map(|e| e.retroactive.to_string())),
                 cell(e.map(|e| e.users_touched.to_string())),
-                cell(e.and_then(|e| e.gain_ratio).map(|g| format!("{g:.4}"))),
+                cell(e.map(|e| e.secrets_required.to_string())),
+                cell(
+                    e.and_then(|e| e.equivalent_devices)
+                        .map(|g| format!("{g:.4}"))
+                ),
+                cell(
+                    e.and_then(|e| e.equivalent_device_copies)
+                        .map(|g| format!("{g:.4}"))
+                ),
                 cell(d.lawful.as_ref().map(|l| format!("{:.6}", l.r#yield))),
             );
         }

@@ -8,7 +8,7 @@ use std::ops::AddAssign;
 
 use serde::Serialize;
 
-use crate::adversary::{Exposure, Lawful, Reference};
+use crate::adversary::{Exposure, Implant, Lawful, Reference};
 
 /// Deterministic counts for one design.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -33,8 +33,10 @@ pub struct DesignMetrics {
     pub sent_per_hour: Vec<u64>,
     /// What the scenario's adversary decrypted.
     pub exposure: Exposure,
-    /// Single-device compromises, for the gain ratio and healing.
+    /// One-time copies of the reference devices: the second reference, and healing.
     pub reference: Reference,
+    /// Implants on the reference devices: the yardstick of equivalent devices compromised.
+    pub implant: Implant,
     /// What the authority obtained on its targets.
     pub lawful: Lawful,
 }
@@ -52,6 +54,7 @@ impl AddAssign<&DesignMetrics> for DesignMetrics {
         add_series(&mut self.sent_per_hour, &other.sent_per_hour);
         self.exposure += &other.exposure;
         self.reference += &other.reference;
+        self.implant += &other.implant;
         self.lawful += &other.lawful;
     }
 }

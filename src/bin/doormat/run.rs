@@ -95,7 +95,7 @@ fn print_table(summary: &Summary) {
         .unwrap_or(6)
         .max(6);
     println!(
-        "{:<width$} {:>9} {:>6} {:>8} {:>8} {:>6} {:>9} {:>7} {:>9} {:>7}",
+        "{:<width$} {:>9} {:>6} {:>8} {:>8} {:>6} {:>9} {:>7} {:>7} {:>9} {:>7}",
         "design",
         "sent",
         "failed",
@@ -104,14 +104,15 @@ fn print_table(summary: &Summary) {
         "×plain",
         "exposed %",
         "users",
-        "gain ×",
+        "secrets",
+        "≡ phones",
         "yield %"
     );
     let dash = || "-".to_string();
     for design in &summary.designs {
         let exposure = design.exposure.as_ref();
         println!(
-            "{:<width$} {:>9} {:>6} {:>8.1} {:>8.2} {:>6} {:>9} {:>7} {:>9} {:>7}",
+            "{:<width$} {:>9} {:>6} {:>8.1} {:>8.2} {:>6} {:>9} {:>7} {:>7} {:>9} {:>7}",
             design.label,
             design.counts.sent,
             design.counts.failed,
@@ -122,8 +123,9 @@ fn print_table(summary: &Summary) {
                 .map_or_else(dash, |r| format!("{r:.2}")),
             exposure.map_or_else(dash, |e| format!("{:.3}", 100.0 * e.fraction)),
             exposure.map_or_else(dash, |e| e.users_touched.to_string()),
+            exposure.map_or_else(dash, |e| e.secrets_required.to_string()),
             exposure
-                .and_then(|e| e.gain_ratio)
+                .and_then(|e| e.equivalent_devices)
                 .map_or_else(dash, |g| format!("{g:.1}")),
             design
                 .lawful
@@ -132,17 +134,26 @@ fn print_table(summary: &Summary) {
         );
     }
     if let Some(adversary) = &summary.adversary {
+        let removed = adversary
+            .detected_at_hours
+            .map_or("the end".to_string(), |h| format!("hour {h}"));
         println!(
-            "adversary: compromises at {:?} h, detected at {}, dwell {:.1} h; one plain device copy exposes {} messages on average ({} devices)",
+            "adversary: compromises at {:?} h, detected at {}, dwell {:.1} h",
             adversary.compromise_hours,
             adversary
                 .detected_at_hours
                 .map_or("never".to_string(), |h| format!("{h} h")),
             adversary.dwell_hours,
+        );
+        println!(
+            "≡ phones: exposed messages over what one implanted plain phone exposes (its history and traffic until {removed}): {} messages per phone, mean of {} phones; one one-time copy of such a phone exposes {} before healing",
             adversary
-                .reference_exposure_per_device
+                .implant_exposure_per_device
                 .map_or_else(dash, |r| format!("{r:.1}")),
             adversary.reference_victims,
+            adversary
+                .copy_exposure_per_device
+                .map_or_else(dash, |r| format!("{r:.1}")),
         );
     }
 }

@@ -334,6 +334,22 @@ impl KeyRing {
         ring
     }
 
+    /// Whether this ring opens something `held` does not: a key it lacks, or a new trustee's
+    /// share of a key whose threshold `held` has not reached. A repeated theft, or a share taken
+    /// after its key already fell, adds nothing.
+    pub fn adds_to(&self, held: &KeyRing) -> bool {
+        let opens = |ring: &KeyRing, id: u32| ring.secret_for(id).is_ok();
+        self.keys.keys().any(|id| !opens(held, *id))
+            || self.shares.iter().any(|(id, shares)| {
+                !opens(held, *id)
+                    && shares.iter().any(|share| {
+                        held.shares
+                            .get(id)
+                            .is_none_or(|kept| kept.iter().all(|k| k.x.0 != share.x.0))
+                    })
+            })
+    }
+
     /// Whether the ring holds anything at all.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty() && self.shares.is_empty()

@@ -89,7 +89,15 @@ fn a_message_between_two_targets_counts_once() {
         let lawful = design.lawful.as_ref().unwrap();
         assert_eq!(lawful.targets, 12);
         assert!(design.counts.sent > 0);
-        assert_eq!(lawful.messages_in_windows, design.counts.sent, "{}", design.label);
-        assert_eq!(lawful.messages_obtained, design.counts.sent, "{}", design.label);
+        assert_eq!(
+            lawful.messages_in_windows, design.counts.sent,
+            "{}",
+            design.label
+        );
+        assert_eq!(
+            lawful.messages_obtained, design.counts.sent,
+            "{}",
+            design.label
+        );
     }
 }

@@ -29,7 +29,8 @@ fn plot_draws_every_figure_into_plots() {
     assert!(out.status.success(), "{}", stderr(&out));
     for stem in [
         "exposure",
-        "gain_ratio",
+        "equivalent_devices",
+        "equivalent_device_copies",
         "overhead_cpu",
         "healing_hours",
         "lawful_yield",
@@ -43,7 +44,7 @@ fn plot_draws_every_figure_into_plots() {
             "{stem}.png"
         );
     }
-    assert!(String::from_utf8_lossy(&out.stdout).contains("7 figures"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("8 figures"));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

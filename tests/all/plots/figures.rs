@@ -22,7 +22,8 @@ fn every_figure_of_a_full_summary_is_written() {
         stems,
         [
             "exposure",
-            "gain_ratio",
+            "equivalent_devices",
+            "equivalent_device_copies",
             "overhead_cpu",
             "overhead_wire",
             "healing_hours",
@@ -75,8 +76,27 @@ fn per_design_figures_show_their_values() {
             .map(|(_, svg)| svg.clone())
             .unwrap_or_else(|| panic!("no figure titled {word}"))
     };
-    let gain = find("gain");
-    assert_texts(&gain, &["gain ratio (× plain)", "4500", "no bar", "ghost"]);
+    let implant = find("Equivalent phones compromised");
+    assert_texts(
+        &implant,
+        &[
+            "exposed ÷ one implanted plain phone",
+            "4500",
+            "no bar",
+            "ghost",
+            "= 24 messages per phone",
+            "secrets required (beside, not divided in): plain 1, escrow/global/chain 1, ghost 1",
+        ],
+    );
+    let copies = find("Equivalent one-time phone copies");
+    assert_texts(
+        &copies,
+        &[
+            "exposed ÷ one one-time plain phone copy",
+            "9000",
+            "= 12 messages per phone",
+        ],
+    );
     let cpu = find("CPU");
     assert_texts(&cpu, &["CPU time per message (µs)", "21", "48", "25"]);
     let wire = find("Wire");

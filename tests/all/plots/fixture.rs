@@ -34,17 +34,19 @@ fn cpu(total: f64) -> Value {
     })
 }
 
-fn exposure(fraction: f64, gain_ratio: Option<f64>, hours: usize) -> Value {
+fn exposure(fraction: f64, equivalent_devices: Option<f64>, hours: usize) -> Value {
     json!({
         "exposed": 120, "fraction": fraction, "retroactive": 80, "prospective": 40,
         "after_detection": 0, "users_touched": 3, "conversations_touched": 4,
-        "window_hours": [20.0, 50.0], "secrets": 1, "gain": 120.0, "gain_ratio": gain_ratio,
+        "window_hours": [20.0, 50.0], "secrets_required": 1,
+        "equivalent_devices": equivalent_devices,
+        "equivalent_device_copies": equivalent_devices.map(|n| n * 2.0),
         "readable_over_time": over_time(fraction, hours)
     })
 }
 
 /// The fixture: `plain` (healing, a spyware lawful path), `escrow/global/chain` (everything
-/// readable after the key leaks) and `ghost` (gain ratio 0: a log-scale edge case).
+/// readable after the key leaks) and `ghost` (0 equivalent phones: a log-scale edge case).
 pub(crate) fn summary() -> Value {
     let hours = 72;
     json!({
@@ -58,7 +60,9 @@ pub(crate) fn summary() -> Value {
         "messages_per_second": 4000.0, "peak_memory_bytes": 1_000_000,
         "adversary": {
             "compromise_hours": [20.0], "detected_at_hours": 50.0,
-            "archive_retention_days": null, "reference_exposure_per_device": 12.0
+            "archive_retention_days": null, "reference_victims": 20,
+            "implant_removed_at_hours": 50.0, "implant_exposure_per_device": 24.0,
+            "copy_exposure_per_device": 12.0
         },
         "designs": [
             {
