@@ -305,6 +305,14 @@ fn record(
     exposure: &mut Exposure,
 ) {
     let detected = adversary.detected_at();
+    for (index, message) in script.iter().enumerate() {
+        if transcript.wire[index].is_some() {
+            super::metrics::bump(
+                &mut exposure.sent_per_hour,
+                super::metrics::hour_end(message.sent_at),
+            );
+        }
+    }
     let mut any = false;
     for (index, entry) in readable.iter().enumerate() {
         let Some((readable_at, compromise, compromised_at)) = *entry else {

@@ -66,8 +66,12 @@ pub struct Exposure {
     pub first_sent: Option<SimTime>,
     /// Latest send time of an exposed message.
     pub last_sent: Option<SimTime>,
-    /// Exposed messages by the simulated hour in which they became readable.
+    /// Exposed messages by the first whole simulated hour at or after the time they became
+    /// readable: entry h counts readable times in (h − 1, h] hours, so a theft at hour 8 shows
+    /// at hour 8.
     pub readable_per_hour: Vec<u64>,
+    /// Every message sent, binned the same way by send time: the curve's denominator.
+    pub sent_per_hour: Vec<u64>,
     /// Exposed messages by the compromise (scenario order) that first made them readable.
     pub by_compromise: Vec<u64>,
 }
@@ -88,10 +92,7 @@ impl Exposure {
             self.last_sent
                 .map_or(message.sent_at, |t| t.max(message.sent_at)),
         );
-        bump(
-            &mut self.readable_per_hour,
-            (message.readable_at / HOUR) as usize,
-        );
+        bump(&mut self.readable_per_hour, hour_end(message.readable_at));
         bump(&mut self.by_compromise, message.compromise);
     }
 }
@@ -115,7 +116,12 @@ pub struct Exposed {
     pub after_detection: bool,
 }
 
-fn bump(series: &mut Vec<u64>, at: usize) {
+/// The first whole hour at or after `t`.
+pub(crate) fn hour_end(t: SimTime) -> usize {
+    t.div_ceil(HOUR) as usize
+}
+
+pub(crate) fn bump(series: &mut Vec<u64>, at: usize) {
     if series.len() <= at {
         series.resize(at + 1, 0);
     }
@@ -132,6 +138,7 @@ impl AddAssign<&Exposure> for Exposure {
         self.first_sent = min_some(self.first_sent, other.first_sent, SimTime::min);
         self.last_sent = min_some(self.last_sent, other.last_sent, SimTime::max);
         crate::sim::metrics::add_series(&mut self.readable_per_hour, &other.readable_per_hour);
+        crate::sim::metrics::add_series(&mut self.sent_per_hour, &other.sent_per_hour);
         crate::sim::metrics::add_series(&mut self.by_compromise, &other.by_compromise);
     }
 }

@@ -70,14 +70,15 @@ pub struct ExposureSummary {
     /// `exposed` over what one one-time `plain` device copy exposes before its sessions heal
     /// (`copy_exposure_per_device`): the second, post-compromise-security-limited reference.
     pub equivalent_device_copies: Option<f64>,
-    /// Per simulated hour: messages readable by its end over messages sent by its end.
+    /// At each whole simulated hour h from 0: messages readable at or before h over messages
+    /// sent at or before h (a theft at hour 8 shows at hour 8).
     pub readable_over_time: Vec<HourFraction>,
 }
 
 /// A point of a curve over simulated time.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct HourFraction {
-    /// End of the hour, in hours.
+    /// The instant, in hours.
     pub hour: f64,
     /// The fraction.
     pub fraction: f64,
@@ -239,12 +240,12 @@ impl ExposureSummary {
         let over = |per_device: Option<f64>| per_device.map(|r| e.exposed as f64 / r);
         let mut readable = 0;
         let mut sent = 0;
-        let readable_over_time = (0..hours)
+        let readable_over_time = (0..=hours)
             .map(|h| {
                 readable += e.readable_per_hour.get(h).copied().unwrap_or(0);
-                sent += counts.sent_per_hour.get(h).copied().unwrap_or(0);
+                sent += e.sent_per_hour.get(h).copied().unwrap_or(0);
                 HourFraction {
-                    hour: (h + 1) as f64,
+                    hour: h as f64,
                     fraction: ratio(readable, sent).unwrap_or(0.0),
                 }
             })

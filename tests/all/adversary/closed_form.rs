@@ -140,6 +140,8 @@ fn shares_below_the_threshold_expose_nothing() {
             .iter()
             .all(|p| p.fraction == 0.0)
     );
+    // The curve's first point after the theft is the theft's own hour.
+    assert_eq!(exposure.readable_over_time[8].hour, 8.0);
     assert_eq!(exposure.readable_over_time[8].fraction, 1.0);
 }
 
