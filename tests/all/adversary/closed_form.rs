@@ -15,7 +15,9 @@ fn a_stolen_global_key_exposes_every_message() {
         let s = scenario(
             40,
             json!([{ "kind": "escrow", "scope": { "kind": "global" }, "granularity": "chain" },
-                   { "kind": "escrow", "scope": { "kind": "global" }, "granularity": "message" }]),
+                   { "kind": "escrow", "scope": { "kind": "global" }, "granularity": "message" },
+                   { "kind": "escrow", "scope": { "kind": "global" }, "granularity": "chain",
+                     "verification": "checksum16" }]),
             json!({ "compromises": [compromise(json!({ "kind": "escrow_key_store" }), at)],
                     "reference_victims": 0 }),
             Value::Null,
@@ -351,4 +353,29 @@ fn secrets_required_counts_distinct_needed_secrets() {
     assert_eq!(global.exposed, summary.designs[1].counts.sent);
     assert_eq!(split.exposed, global.exposed);
     assert_eq!(split.equivalent_devices, global.equivalent_devices);
+}
+
+/// A message readable through two compromises counts from the earlier one, whichever the
+/// measurement tries first: phones copied at 2 h read messages that the escrow key stolen at
+/// 8 h also opens, and those stay the copies' and readable before 8 h.
+#[test]
+fn a_message_counts_from_the_earliest_compromise_that_reads_it() {
+    let s = scenario(
+        40,
+        json!([{ "kind": "escrow", "scope": { "kind": "global" }, "granularity": "message" }]),
+        json!({ "compromises": [compromise(json!({ "kind": "device", "users": 10 }), 2.0),
+                                compromise(json!({ "kind": "escrow_key_store" }), 8.0)],
+                "reference_victims": 0 }),
+        Value::Null,
+    );
+    let summary = summarise(&s);
+    let exposure = summary.designs[0].exposure.as_ref().unwrap();
+    assert_eq!(exposure.exposed, summary.designs[0].counts.sent);
+    assert!(
+        exposure.by_compromise[0] > 0,
+        "{:?}",
+        exposure.by_compromise
+    );
+    assert!(exposure.readable_over_time[7].fraction > 0.0);
+    assert!(exposure.readable_over_time[7].fraction < 1.0);
 }
