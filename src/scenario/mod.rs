@@ -16,8 +16,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use self::validate::MAX_NAME_LEN;
 pub(crate) use self::validate::rounded;
+pub use self::validate::{MAX_DESIGNS, MAX_NAME_LEN};
 pub use self::{
     bundled::{BUNDLED, bundled},
     validate::{Estimate, MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},

@@ -51,6 +51,8 @@ pub struct Estimate {
 /// Longest scenario name: it names the results folder, and file systems limit a name to 255
 /// bytes.
 pub const MAX_NAME_LEN: usize = 100;
+/// Most designs one scenario compares: each is a whole simulation of the population.
+pub const MAX_DESIGNS: usize = 64;
 /// Largest population the engine accepts: its per-user tables would outgrow memory beyond.
 pub const MAX_USERS: u64 = 50_000_000;
 /// Largest expected message count per design: about a day of CPU on two cores.
@@ -190,6 +192,14 @@ impl Scenario {
             "designs",
             "expected at least one design".into(),
         );
+        check(
+            self.designs.len() <= MAX_DESIGNS,
+            "designs",
+            format!(
+                "expected at most {MAX_DESIGNS} designs, found {}",
+                self.designs.len()
+            ),
+        );
         for (i, design) in self.designs.iter().enumerate() {
             validate_design(design, &format!("designs[{i}]"), &mut errors);
         }
@@ -204,7 +214,9 @@ impl Scenario {
         if let Some(lawful) = &self.lawful_access {
             errors.extend(crate::adversary::validate_lawful(lawful, p.users));
         }
-        for (i, design) in self.designs.iter().enumerate() {
+        // Quadratic, so only once the count is known to be small.
+        let few = self.designs.len() <= MAX_DESIGNS;
+        for (i, design) in self.designs.iter().enumerate().filter(|_| few) {
             if self.designs[..i].contains(design) {
                 errors.push(ValidationError {
                     path: format!("designs[{i}]"),

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use doormat::{
     report::Summary,
-    scenario::{Scenario, ScenarioError},
+    scenario::{MAX_DESIGNS, Scenario, ScenarioError},
     sim::{RunOptions, run},
 };
 use serde_json::{Value, json};
@@ -147,4 +147,27 @@ fn an_absurd_thread_count_is_refused_before_anything_runs() {
             assert!(err.contains("--threads") && err.contains("1024"), "{err}");
         }
     }
+}
+
+/// Each design is a whole simulation, and duplicates are found by comparing every pair: a file
+/// with twenty thousand distinct designs is refused at once, not checked for hours.
+#[test]
+fn too_many_designs_are_refused_quickly() {
+    let mut document = base();
+    let ghosts = |n: usize| -> Vec<Value> {
+        (0..n)
+            .map(|i| json!({"kind": "ghost", "notice_probability_per_day": i as f64 / n as f64}))
+            .collect()
+    };
+    document["designs"] = json!(ghosts(MAX_DESIGNS));
+    assert!(Scenario::load(&document.to_string()).is_ok());
+    document["designs"] = json!(ghosts(20_000));
+    let errors = problems(&document);
+    assert!(
+        errors.contains(&format!(
+            "designs: expected at most {MAX_DESIGNS} designs, found 20000"
+        )),
+        "{}",
+        &errors[..200]
+    );
 }
