@@ -204,8 +204,12 @@ impl Scenario {
     /// have, a value of the wrong type.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let value = Value::deserialize(&mut deserializer)
-            .and_then(|value| deserializer.end().map(|()| value))
+        let value: Value =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                parse_error(error.path().to_string(), error.into_inner().to_string())
+            })?;
+        deserializer
+            .end()
             .map_err(|error| parse_error(String::new(), error.to_string()))?;
         strict::check(&SCHEMA, &value).map_err(|p| parse_error(p.path, p.message))?;
         // serde reads the text itself, not the `Value`, so a field given twice is refused too.

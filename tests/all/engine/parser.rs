@@ -330,3 +330,12 @@ fn every_object_in_the_schema_refuses_unknown_properties() {
     visit(&Scenario::json_schema(), "", &mut count);
     assert!(count > 15, "{count} object schemas");
 }
+
+#[test]
+fn a_syntax_error_names_its_path_and_position() {
+    let text =
+        "{\"name\": \"t\",\n \"population\": {\"users\": 10,\n \"contacts\": {\"median\": }}}";
+    let (path, message) = parse_error(text);
+    assert_eq!(path, "population.contacts.median");
+    assert!(message.contains("at line 3 column"), "{message}");
+}
