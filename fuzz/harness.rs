@@ -10,6 +10,9 @@
 //! - [`decrypt`]: a fixed, seeded Alice/Bob session pair receives the bytes. Anything that opens
 //!   must be a genuine message (no forgery), opens once (no replay), and a refused message
 //!   changes nothing (commit on authentication).
+//! - [`scenario`]: the bytes are a scenario file for `Scenario::load_bytes`. A refusal has a
+//!   message; what loads can be estimated, and serialises to a file that loads to the same
+//!   scenario (the strict parser accepts everything doormat itself writes).
 //! - [`interaction`]: the bytes script a conversation (sends, in-order, out-of-order and random
 //!   deliveries, drops, duplicates, tampering). A reference model of the Double Ratchet's
 //!   receiving side predicts, for every delivery, whether it must open; the real session must
@@ -21,16 +24,19 @@
 
 use std::{collections::VecDeque, ops::Range, sync::LazyLock};
 
-use doormat::protocol::{
-    Account, RatchetConfig, Session, SessionError,
-    aead::TAG_LEN,
-    message::{HEADER_LEN, Message, WireMessage},
+use doormat::{
+    protocol::{
+        Account, RatchetConfig, Session, SessionError,
+        aead::TAG_LEN,
+        message::{HEADER_LEN, Message, WireMessage},
+    },
+    scenario::Scenario,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
 /// The fuzz targets, which are also the folder names under `fuzz/corpus/`.
-pub(crate) const TARGETS: [&str; 3] = ["decode", "decrypt", "interaction"];
+pub(crate) const TARGETS: [&str; 4] = ["decode", "decrypt", "interaction", "scenario"];
 
 /// Runs the harness of `target` on `data`.
 pub(crate) fn run(target: &str, data: &[u8]) {
@@ -40,6 +46,7 @@ pub(crate) fn run(target: &str, data: &[u8]) {
         "interaction" => {
             interaction(data);
         }
+        "scenario" => scenario(data),
         other => unreachable!("no fuzz target named {other}"),
     }
 }
@@ -777,6 +784,107 @@ pub(crate) fn interaction(data: &[u8]) -> Stats {
 }
 
 // ---------------------------------------------------------------------------------------------
+// scenario
+
+/// Loads `data` as a scenario file. A refusal must say something; an accepted scenario must
+/// give an estimate, and its own serialisation must load back to it.
+pub(crate) fn scenario(data: &[u8]) {
+    match Scenario::load_bytes(data) {
+        Err(error) => assert!(!error.to_string().is_empty(), "a refusal without a message"),
+        Ok(scenario) => {
+            let _ = scenario.estimate();
+            let text = serde_json::to_string(&scenario).expect("a scenario serialises");
+            let again = Scenario::load(&text).expect("a loaded scenario, written out, loads");
+            assert_eq!(
+                again, scenario,
+                "a scenario changed through writing and loading"
+            );
+        }
+    }
+}
+
+/// The bundled scenarios, and hostile variants of the default one: each of the parser's
+/// refusals, so the fuzzer starts next to every branch.
+fn scenario_seeds() -> Vec<Seed> {
+    let mut seeds: Vec<Seed> = doormat::scenario::BUNDLED
+        .iter()
+        .map(|(name, _, text)| Seed {
+            target: "scenario",
+            name: format!("bundled-{name}.json"),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect();
+    let default = doormat::scenario::BUNDLED[0].2.trim_end();
+    let replace = |from: &str, to: &str| {
+        assert!(default.contains(from), "the default scenario has no {from}");
+        default.replacen(from, to, 1).into_bytes()
+    };
+    let hostile: [(&str, Vec<u8>); 12] = [
+        (
+            "trailing-garbage",
+            format!("{default}}}}}garbage").into_bytes(),
+        ),
+        ("two-documents", format!("{default}{default}").into_bytes()),
+        (
+            "plain-extra-field",
+            replace(r#""kind": "plain""#, r#""kind": "plain", "x": 1"#),
+        ),
+        (
+            "global-with-epoch-fields",
+            replace(
+                r#""kind": "global""#,
+                r#""kind": "global", "length_hours": 24"#,
+            ),
+        ),
+        (
+            "population-as-array",
+            replace(r#""population": {"#, r#""population": [30], "p": {"#),
+        ),
+        ("top-level-array", b"[1, 2, 3, 4, 5, 6, 7, 8, 9]".to_vec()),
+        (
+            "name-too-long",
+            replace(
+                r#""name": "default""#,
+                &format!(r#""name": "{}""#, "n".repeat(300)),
+            ),
+        ),
+        (
+            "threshold-as-string",
+            replace(r#""threshold": 3"#, r#""threshold": "x""#),
+        ),
+        (
+            "duplicate-seed",
+            replace(r#""seed": "#, r#""seed": 1, "seed": "#),
+        ),
+        (
+            "not-utf8",
+            [
+                &default.as_bytes()[..20],
+                b"\xff\xfe",
+                &default.as_bytes()[20..],
+            ]
+            .concat(),
+        ),
+        (
+            "deeply-nested",
+            format!("{}{}", "[".repeat(200), "]".repeat(200)).into_bytes(),
+        ),
+        (
+            "huge-numbers",
+            replace(r#""seed": "#, r#""seed": 1e400, "x": "#),
+        ),
+    ];
+    for (name, bytes) in hostile {
+        seeds.push(Seed {
+            target: "scenario",
+            name: format!("hostile-{name}"),
+            bytes,
+        });
+    }
+    seeds
+}
+
+// ---------------------------------------------------------------------------------------------
 // seed corpus
 
 /// A seed input for one target.
@@ -910,6 +1018,7 @@ pub(crate) fn seeds() -> Vec<Seed> {
     for (name, text) in scripts {
         add("interaction", name, script(text));
     }
+    seeds.extend(scenario_seeds());
     seeds
 }
 

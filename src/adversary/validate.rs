@@ -24,7 +24,7 @@ pub fn validate_adversary(
     designs: &[DesignSpec],
 ) -> Vec<ValidationError> {
     let mut errors = Vec::new();
-    let days = duration_days * 24.0;
+    let days = crate::scenario::rounded(duration_days * 24.0);
     if let Some(retention) = spec.archive_retention_days {
         push(
             &mut errors,
@@ -34,12 +34,26 @@ pub fn validate_adversary(
         );
     }
     if let Some(detected) = spec.detected_at_hours {
+        let first = spec.compromises.iter().map(|c| c.at_hours).reduce(f64::min);
         push(
             &mut errors,
             in_run(detected, duration_days),
             "adversary.detected_at_hours".into(),
             format!("expected a time in [0, {days}] hours (the run), found {detected}"),
         );
+        // Detection before anything was stolen would give a negative dwell; refused rather than
+        // read as zero.
+        if let Some(first) = first.filter(|f| f.is_finite() && in_run(detected, duration_days)) {
+            push(
+                &mut errors,
+                detected >= first,
+                "adversary.detected_at_hours".into(),
+                format!(
+                    "expected a time at or after the first compromise ({} hours), found {detected}",
+                    crate::scenario::rounded(first)
+                ),
+            );
+        }
     }
     push(
         &mut errors,

@@ -39,7 +39,7 @@ pub type UserId = u32;
 
 /// One design to simulate, as written in a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DesignSpec {
     /// End-to-end encryption with no exceptional access.
     Plain,

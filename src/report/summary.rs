@@ -53,7 +53,8 @@ pub struct DesignSummary {
     pub wire_overhead_vs_plain: Option<f64>,
     /// Measured CPU nanoseconds per message by phase.
     pub cpu_ns_per_message: PerMessage,
-    /// Measured: extra CPU per message against `plain` (ratio of totals), if the run has `plain`.
+    /// Measured: extra CPU per message against `plain` (ratio of totals), if the run has `plain`
+    /// and it spent any (`null` rather than 0/0).
     pub cpu_ratio_vs_plain: Option<f64>,
     /// Measured: messages this design simulates per second of one core.
     pub messages_per_cpu_second: f64,
@@ -133,7 +134,9 @@ impl Summary {
                     wire_bytes_per_message: wire,
                     wire_overhead_vs_plain: baseline.map(|(plain_wire, _)| wire - plain_wire),
                     cpu_ns_per_message: PerMessage::new(timing, counts.sent),
-                    cpu_ratio_vs_plain: baseline.map(|(_, plain_cpu)| cpu / plain_cpu.max(1.0)),
+                    // No ratio when `plain` spent no CPU (it sent nothing): 0/0 is not 0.
+                    cpu_ratio_vs_plain: baseline
+                        .and_then(|(_, plain_cpu)| (plain_cpu > 0.0).then(|| cpu / plain_cpu)),
                     messages_per_cpu_second: counts.sent as f64
                         / (timing.total_ns as f64 / 1e9).max(1e-9),
                     exposure: adversary

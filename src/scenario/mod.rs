@@ -1,15 +1,23 @@
 //! Scenario files: what a run simulates, as JSON.
 //!
-//! A [`Scenario`] is parsed with unknown fields rejected, then [`Scenario::validate`] checks every
-//! value and reports *all* problems with their JSON paths before any work starts. Every field with
-//! a default documents it; units are in the field names (`_days`, `_s`, `_bytes`).
+//! A [`Scenario`] is parsed strictly: one JSON document and nothing after it, checked against
+//! the JSON Schema of these types (no unknown field anywhere, an object wherever the schema says
+//! object; see [`strict`]), then read by serde. [`Scenario::validate`] then checks every value
+//! and reports *all* problems with their JSON paths before any work starts. Every field with a
+//! default documents it; units are in the field names (`_days`, `_s`, `_bytes`).
 
 mod bundled;
+mod strict;
 mod validate;
+
+use std::sync::LazyLock;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
+pub(crate) use self::validate::rounded;
+pub use self::validate::{MAX_DESIGNS, MAX_NAME_LEN};
 pub use self::{
     bundled::{BUNDLED, bundled},
     validate::{Estimate, MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
@@ -177,17 +185,37 @@ pub enum ScenarioError {
     Invalid(ValidationErrors),
 }
 
+/// The scenario schema, generated once: the parser checks every document against it.
+static SCHEMA: LazyLock<Value> = LazyLock::new(Scenario::json_schema);
+
+fn parse_error(path: String, message: String) -> ScenarioError {
+    ScenarioError::Parse {
+        path: match path.as_str() {
+            "" | "." => "(top level)".to_string(),
+            _ => path,
+        },
+        message,
+    }
+}
+
 impl Scenario {
-    /// Parses scenario JSON, naming the JSON path of the first syntax or type error.
+    /// Parses scenario JSON strictly, naming the JSON path of the first problem: a syntax error
+    /// (with its line and column), anything after the document, a field the schema does not
+    /// have, a value of the wrong type.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let value: Value =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                parse_error(error.path().to_string(), error.into_inner().to_string())
+            })?;
+        deserializer
+            .end()
+            .map_err(|error| parse_error(String::new(), error.to_string()))?;
+        strict::check(&SCHEMA, &value).map_err(|p| parse_error(p.path, p.message))?;
+        // serde reads the text itself, not the `Value`, so a field given twice is refused too.
         let deserializer = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(deserializer).map_err(|error| ScenarioError::Parse {
-            path: match error.path().to_string() {
-                path if path == "." => "(top level)".to_string(),
-                path => path,
-            },
-            message: error.into_inner().to_string(),
-        })
+        serde_path_to_error::deserialize(deserializer)
+            .map_err(|error| parse_error(error.path().to_string(), error.into_inner().to_string()))
     }
 
     /// Parses and validates.
@@ -195,6 +223,17 @@ impl Scenario {
         let scenario = Self::from_json(text)?;
         scenario.validate().map_err(ScenarioError::Invalid)?;
         Ok(scenario)
+    }
+
+    /// Parses and validates the bytes of a scenario file, which must be UTF-8.
+    pub fn load_bytes(bytes: &[u8]) -> Result<Self, ScenarioError> {
+        let text = std::str::from_utf8(bytes).map_err(|error| {
+            parse_error(
+                String::new(),
+                format!("not valid UTF-8 at byte {}", error.valid_up_to()),
+            )
+        })?;
+        Self::load(text)
     }
 
     /// Simulated duration in seconds.

@@ -48,6 +48,11 @@ pub struct Estimate {
     pub memory_bytes: f64,
 }
 
+/// Longest scenario name: it names the results folder, and file systems limit a name to 255
+/// bytes.
+pub const MAX_NAME_LEN: usize = 100;
+/// Most designs one scenario compares: each is a whole simulation of the population.
+pub const MAX_DESIGNS: usize = 64;
 /// Largest population the engine accepts: its per-user tables would outgrow memory beyond.
 pub const MAX_USERS: u64 = 50_000_000;
 /// Largest expected message count per design: about a day of CPU on two cores.
@@ -73,19 +78,25 @@ impl Scenario {
                 });
             }
         };
-        let name_ok = !self.name.is_empty()
-            && self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        check(
-            name_ok,
-            "name",
-            format!(
-                "expected letters, digits, '-' or '_', found {:?}",
+        let name_length = self.name.chars().count();
+        if (1..=MAX_NAME_LEN).contains(&name_length) {
+            check(
                 self.name
-            ),
-        );
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                "name",
+                format!(
+                    "expected letters, digits, '-' or '_', found {:?}",
+                    self.name
+                ),
+            );
+        } else {
+            check(
+                false,
+                "name",
+                format!("expected 1 to {MAX_NAME_LEN} characters, found {name_length}"),
+            );
+        }
         let positive = |v: f64| v.is_finite() && v > 0.0;
         let non_negative = |v: f64| v.is_finite() && v >= 0.0;
         check(
@@ -181,6 +192,14 @@ impl Scenario {
             "designs",
             "expected at least one design".into(),
         );
+        check(
+            self.designs.len() <= MAX_DESIGNS,
+            "designs",
+            format!(
+                "expected at most {MAX_DESIGNS} designs, found {}",
+                self.designs.len()
+            ),
+        );
         for (i, design) in self.designs.iter().enumerate() {
             validate_design(design, &format!("designs[{i}]"), &mut errors);
         }
@@ -195,7 +214,9 @@ impl Scenario {
         if let Some(lawful) = &self.lawful_access {
             errors.extend(crate::adversary::validate_lawful(lawful, p.users));
         }
-        for (i, design) in self.designs.iter().enumerate() {
+        // Quadratic, so only once the count is known to be small.
+        let few = self.designs.len() <= MAX_DESIGNS;
+        for (i, design) in self.designs.iter().enumerate().filter(|_| few) {
             if self.designs[..i].contains(design) {
                 errors.push(ValidationError {
                     path: format!("designs[{i}]"),
@@ -266,6 +287,16 @@ impl Scenario {
     }
 }
 
+/// A number computed for a message (a bound, not the value found), rounded to six decimals so
+/// float noise does not show: `2.4`, not `2.4000000000000004`.
+pub(crate) fn rounded(x: f64) -> String {
+    if x.is_finite() && x.abs() < 1e12 {
+        format!("{}", (x * 1e6).round() / 1e6 + 0.0)
+    } else {
+        format!("{x}")
+    }
+}
+
 fn validate_design(design: &DesignSpec, path: &str, errors: &mut Vec<ValidationError>) {
     let mut push = |field: &str, message: String| {
         errors.push(ValidationError {
@@ -289,7 +320,12 @@ fn validate_design(design: &DesignSpec, path: &str, errors: &mut Vec<ValidationE
                 threshold,
                 trustees,
             } => {
-                if *threshold == 0 || usize::from(*threshold) > trustees.len() {
+                if trustees.is_empty() {
+                    push(
+                        "scope.trustees",
+                        "expected at least one trustee, found none".into(),
+                    );
+                } else if *threshold == 0 || usize::from(*threshold) > trustees.len() {
                     push(
                         "scope.threshold",
                         format!(

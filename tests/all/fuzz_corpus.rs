@@ -203,3 +203,52 @@ proptest! {
         harness::interaction(&script);
     }
 }
+
+/// The `scenario` seeds: the bundled scenarios load, and every hostile variant is refused.
+#[test]
+fn scenario_seeds_load_or_are_refused_as_named() {
+    for seed in harness::seeds().iter().filter(|s| s.target == "scenario") {
+        let loaded = doormat::scenario::Scenario::load_bytes(&seed.bytes);
+        assert_eq!(
+            loaded.is_ok(),
+            seed.name.starts_with("bundled-"),
+            "{}: {loaded:?}",
+            seed.name
+        );
+    }
+}
+
+/// A bundled scenario with up to four bytes overwritten and possibly truncated.
+fn mutated_scenario() -> impl Strategy<Value = Vec<u8>> {
+    let bundled = doormat::scenario::BUNDLED;
+    (
+        0..bundled.len(),
+        vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+        proptest::option::of(any::<prop::sample::Index>()),
+    )
+        .prop_map(move |(which, edits, cut)| {
+            let mut bytes = bundled[which].2.as_bytes().to_vec();
+            for (at, value) in edits {
+                let at = at.index(bytes.len());
+                bytes[at] = value;
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut.index(bytes.len() + 1));
+            }
+            bytes
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Damaged scenario files are refused with a message, or load and round-trip.
+    #[test]
+    fn mutated_scenarios_load_and_round_trip_or_are_refused(bytes in mutated_scenario()) {
+        harness::scenario(&bytes);
+    }
+}

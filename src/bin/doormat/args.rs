@@ -19,8 +19,8 @@ pub(crate) enum Command {
     Run {
         /// A scenario file, or the name of a bundled scenario. Default: the bundled `default`.
         scenario: Option<String>,
-        /// Worker threads (default: one per core).
-        #[arg(long, default_value_t = 0)]
+        /// Worker threads (default: one per core), at most 1024.
+        #[arg(long, default_value_t = 0, value_parser = threads)]
         threads: usize,
         /// Override the scenario's seed.
         #[arg(long)]
@@ -43,8 +43,9 @@ pub(crate) enum Command {
         /// The number of tasks the sweep is split into.
         #[arg(long, value_name = "N", requires = "task")]
         of: Option<usize>,
-        /// Worker threads per run (default: one per core); items run one after the other.
-        #[arg(long, default_value_t = 0)]
+        /// Worker threads per run (default: one per core), at most 1024; items run one after
+        /// the other.
+        #[arg(long, default_value_t = 0, value_parser = threads)]
         threads: usize,
         /// Folder that receives `<sweep name>/` (default: `results`).
         #[arg(long, default_value = "results")]
@@ -79,4 +80,18 @@ pub(crate) enum Command {
     List,
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+/// Most worker threads `--threads` accepts: far beyond any machine's cores, and each thread
+/// costs a stack, so an absurd count is refused at once rather than spawned.
+const MAX_THREADS: usize = 1024;
+
+/// `--threads`: 0 (one per core) to [`MAX_THREADS`].
+fn threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        _ => Err(format!(
+            "expected 0 (one per core) to {MAX_THREADS} threads"
+        )),
+    }
 }

@@ -97,24 +97,43 @@ fn dispatch(args: Args) -> Result<()> {
     }
 }
 
+/// Largest scenario file read: real ones are a few KiB, and a larger file is read whole.
+const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
 /// Loads a scenario from a file, or a bundled one by name.
 fn load(source: &str) -> Result<Scenario> {
     let path = std::path::Path::new(source);
-    if !path.exists()
-        && let Some(scenario) = bundled(source)
-    {
-        return scenario
-            .map_err(describe)
-            .with_context(|| format!("bundled scenario {source}"));
-    }
-    let text = std::fs::read_to_string(path).with_context(|| {
-        let names: Vec<&str> = BUNDLED.iter().map(|(n, _, _)| *n).collect();
-        format!(
-            "cannot read scenario {source} (not a file, nor a bundled scenario: {})",
-            names.join(", ")
-        )
-    })?;
-    Scenario::load(&text)
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            return Err(error).with_context(|| format!("cannot read scenario {source}"));
+        }
+        Err(_) => {
+            if let Some(scenario) = bundled(source) {
+                return scenario
+                    .map_err(describe)
+                    .with_context(|| format!("bundled scenario {source}"));
+            }
+            let names: Vec<&str> = BUNDLED.iter().map(|(n, _, _)| *n).collect();
+            anyhow::bail!(
+                "cannot read scenario {source}: no such file, nor a bundled scenario ({})",
+                names.join(", ")
+            );
+        }
+    };
+    // A FIFO or a device would block or never end: only regular files are read.
+    anyhow::ensure!(
+        metadata.is_file(),
+        "cannot read scenario {source}: not a regular file"
+    );
+    anyhow::ensure!(
+        metadata.len() <= MAX_SCENARIO_BYTES,
+        "cannot read scenario {source}: {} bytes, more than the {MAX_SCENARIO_BYTES} a scenario \
+         file may have",
+        metadata.len()
+    );
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read scenario {source}"))?;
+    Scenario::load_bytes(&bytes)
         .map_err(describe)
         .with_context(|| format!("scenario {source}"))
 }

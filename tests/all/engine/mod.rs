@@ -2,6 +2,8 @@
 
 mod cli;
 mod determinism;
+mod parser;
+mod parser_minor;
 mod properties;
 mod scenarios;
 mod validation;
