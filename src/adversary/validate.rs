@@ -1,8 +1,8 @@
 //! Checks of the adversary and lawful-access blocks, each problem with its JSON path.
 
-use super::spec::{AdversarySpec, LawfulSpec, Secret};
+use super::spec::{AdversarySpec, LawfulSpec, Secret, hours};
 use crate::{
-    design::{DesignSpec, escrow::Scope},
+    design::{DesignSpec, HOUR, escrow::Scope},
     scenario::ValidationError,
 };
 
@@ -100,6 +100,45 @@ pub fn validate_adversary(
                 "expected at least one epoch".into(),
             ),
             Secret::EscrowKeyStore | Secret::BackupKey => {}
+        }
+    }
+    errors.extend(thefts_outside_key_lives(spec, designs));
+    errors
+}
+
+/// Thefts of epoch keys at a time the key does not exist: before its epoch starts, or once its
+/// retention has run out. Such a theft would take nothing, so it is refused, with the key's life.
+fn thefts_outside_key_lives(spec: &AdversarySpec, designs: &[DesignSpec]) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    for (i, compromise) in spec.compromises.iter().enumerate() {
+        let Secret::EpochKeys { epochs } = &compromise.secret else {
+            continue;
+        };
+        if !compromise.at_hours.is_finite() {
+            continue;
+        }
+        let at = hours(compromise.at_hours);
+        for (j, &epoch) in epochs.iter().enumerate() {
+            for design in designs {
+                let DesignSpec::Escrow(escrow) = design else {
+                    continue;
+                };
+                let Some((created, deleted)) = escrow.scope.epoch_key_life_hours(epoch) else {
+                    continue;
+                };
+                push(
+                    &mut errors,
+                    created * HOUR <= at && at < deleted * HOUR,
+                    format!("adversary.compromises[{i}].secret.epochs[{j}]"),
+                    format!(
+                        "epoch {epoch}'s key of {} exists from hour {created} to hour {deleted} \
+                         (from its epoch's start to the end of its retention), so a theft at hour \
+                         {} takes nothing",
+                        escrow.label(),
+                        compromise.at_hours
+                    ),
+                );
+            }
         }
     }
     errors

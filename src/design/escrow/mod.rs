@@ -139,6 +139,27 @@ pub enum Scope {
     },
 }
 
+impl Scope {
+    /// The hours `[created, deleted)` during which epoch `epoch`'s private key exists: from its
+    /// epoch's start until `retention_hours` after its end. `None` for single-key scopes, whose
+    /// key lives for the whole run.
+    pub fn epoch_key_life_hours(&self, epoch: u32) -> Option<(u64, u64)> {
+        match self {
+            Scope::Epoch {
+                length_hours,
+                retention_hours,
+            } => {
+                let start = u64::from(epoch) * u64::from(*length_hours);
+                Some((
+                    start,
+                    start + u64::from(*length_hours) + u64::from(*retention_hours),
+                ))
+            }
+            Scope::Global | Scope::Split { .. } => None,
+        }
+    }
+}
+
 /// What a field escrows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -58,14 +58,15 @@ fn archive_retention_and_rotation_bound_the_exposure() {
 }
 
 /// One epoch key exposes exactly the messages sent in its epoch, at either granularity (chain
-/// fields are re-sealed when a chain crosses into a new epoch).
+/// fields are re-sealed when a chain crosses into a new epoch). The key is still kept when it is
+/// stolen, after its epoch.
 #[test]
 fn one_epoch_key_exposes_exactly_its_epoch() {
     let s = scenario(
         40,
         json!([
-            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 0 }, "granularity": "message" },
-            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 0 }, "granularity": "chain" }
+            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 24 }, "granularity": "message" },
+            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 24 }, "granularity": "chain" }
         ]),
         json!({ "compromises": [compromise(json!({ "kind": "epoch_keys", "epochs": [2] }), 12.0)],
                 "reference_victims": 0 }),
