@@ -22,8 +22,10 @@
 //! split k-of-n among trustees (see [`keys`]).
 //!
 //! **Recipient verification** ([`Verification`]): `full` recomputes the field byte for byte (see
-//! [`field`]) and rejects a message whose field differs; `checksum16` checks only a 16-bit
-//! checksum, as the Clipper chip did, which a rogue sender defeats by trial ([`checksum`]).
+//! [`field`]) and rejects a message whose field differs or names a key not in use when the
+//! message was sent; it needs only public keys, so a key deleted while a message is in flight
+//! refuses nothing. `checksum16` checks only a 16-bit checksum, as the Clipper chip did, which a
+//! rogue sender defeats by trial ([`checksum`]).
 
 pub mod checksum;
 mod field;
