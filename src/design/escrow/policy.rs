@@ -47,12 +47,41 @@ struct SendingField {
     field: Vec<u8>,
 }
 
-/// A received chain: its key at index 0, and the last field checked on it (none yet at first).
+/// How far a received chain's checkpoint may lag behind the messages checked on it.
+const CHECKPOINT_STRIDE: u32 = 1_024;
+
+/// A received chain: its key at index 0, a checkpoint (its key at a recent index, kept within
+/// [`CHECKPOINT_STRIDE`] of the messages checked), and the last field checked on it (none yet at
+/// first). A field re-sealed deep in a chain longer than the skip limit is checked from the
+/// checkpoint, in a few KDF steps, rather than from index 0.
 #[derive(Clone)]
 struct ReceivedChain {
     chain: [u8; 32],
     start: Zeroizing<[u8; 32]>,
+    checkpoint: Option<(u32, Zeroizing<[u8; 32]>)>,
     field: Option<Vec<u8>>,
+}
+
+impl ReceivedChain {
+    /// The chain key at `index`, from the checkpoint if it is not past `index`.
+    fn key_at(&self, index: u32) -> Result<Zeroizing<[u8; 32]>, DesignError> {
+        let (from, key) = match &self.checkpoint {
+            Some((at, key)) if *at <= index => (*at, key),
+            _ => (0, &self.start),
+        };
+        Ok(chain_key_after(key, index - from, DEFAULT_MAX_SKIP)?)
+    }
+
+    /// Moves the checkpoint up to `index` once it lags [`CHECKPOINT_STRIDE`] behind: one KDF
+    /// step per message on average.
+    fn advance(&mut self, index: u32) {
+        let at = self.checkpoint.as_ref().map_or(0, |(at, _)| *at);
+        if index >= at.saturating_add(CHECKPOINT_STRIDE)
+            && let Ok(key) = self.key_at(index)
+        {
+            self.checkpoint = Some((index, key));
+        }
+    }
 }
 
 /// One session side's escrow memory: the field of its sending chain, the received chains that
@@ -205,6 +234,7 @@ impl EscrowPolicy {
                     endpoint.received.push(ReceivedChain {
                         chain,
                         start: start.chain_key.clone(),
+                        checkpoint: None,
                         field: None,
                     });
                 }
@@ -216,6 +246,7 @@ impl EscrowPolicy {
                         "chain start not seen, field unchecked",
                     ))?;
                 if known.field.as_deref() == Some(field) {
+                    known.advance(message.header.index);
                     return Ok(());
                 }
                 // A new field on this chain (its first, or re-sealed for a new epoch): it must
@@ -228,10 +259,11 @@ impl EscrowPolicy {
                         "field starts after its message",
                     ));
                 }
-                let chain_key = chain_key_after(&known.start, index, DEFAULT_MAX_SKIP)?;
+                let chain_key = known.key_at(index)?;
                 let item = chain_item(&chain, index);
                 self.verify(field, index, &chain_key[..], associated_data, &item)?;
                 known.field = Some(field.to_vec());
+                known.advance(index);
                 Ok(())
             }
             Granularity::Session => {

@@ -4,7 +4,8 @@
 
 use doormat::{
     adversary::{Authority, Holdings, Roles},
-    design::{Design, DesignSpec, HOUR, SimTime},
+    design::{Design, DesignSpec, Endpoint, HOUR, SimTime},
+    protocol::{Account, DEFAULT_MAX_SKIP},
     scenario::Scenario,
     sim::{
         DesignMetrics, DesignRun, RunOptions, Timing,
@@ -68,6 +69,45 @@ fn epoch_keys_deleted_in_flight_do_not_break_delivery() {
         "too little traffic to cross epochs: {in_flight}"
     );
     assert_delivers_as_plain(&scenario).unwrap();
+}
+
+/// A chain longer than the ratchet's skip limit, re-sealed for a new epoch past that limit: the
+/// recipient checks the new field from the chain key at the last field it checked, not from the
+/// chain's start, so every message is delivered.
+#[test]
+fn a_chain_longer_than_the_skip_limit_is_delivered_across_epochs() {
+    let spec: DesignSpec = serde_json::from_value(epoch("chain", 1, 0)).unwrap();
+    let mut rng = ChaCha20Rng::seed_from_u64(8);
+    let (design, _) = Design::build(&spec, 4 * HOUR, &mut rng).unwrap();
+    let alice = Account::new(&mut rng);
+    let mut bob = Account::new(&mut rng);
+    bob.generate_one_time_prekeys(&mut rng, 1);
+    let mut sending = alice.initiate(&mut rng, &bob.prekey_bundle()).unwrap();
+    let (mut alice_end, mut bob_end) = (Endpoint::default(), Endpoint::default());
+    let mut receiving = None;
+    for i in 0..DEFAULT_MAX_SKIP + 100 {
+        let sent_at = if i < DEFAULT_MAX_SKIP + 50 {
+            10
+        } else {
+            HOUR + 10
+        };
+        let text = i.to_be_bytes();
+        let bytes = design
+            .send(&mut alice_end, &mut sending, &mut rng, &text, sent_at)
+            .unwrap();
+        let received = match &mut receiving {
+            Some(session) => design.receive(&mut bob_end, session, &bytes, sent_at),
+            None => {
+                design
+                    .accept(&mut bob_end, &mut bob, &bytes, sent_at)
+                    .map(|(session, text)| {
+                        receiving = Some(session);
+                        text
+                    })
+            }
+        };
+        assert_eq!(received, Ok(text.to_vec()), "message {i}");
+    }
 }
 
 /// Two messages of `from` sent at `sent_at`, delivered at `delivered_at`.
