@@ -19,6 +19,12 @@ fn epoch_design(granularity: &str) -> Value {
             "scope": { "kind": "epoch", "length_hours": 2, "retention_hours": 2 } })
 }
 
+/// Two-hour epochs kept six hours: epoch e's key exists in hours [2e, 2e + 8).
+fn kept_longer() -> Value {
+    json!({ "kind": "escrow", "granularity": "chain",
+            "scope": { "kind": "epoch", "length_hours": 2, "retention_hours": 6 } })
+}
+
 /// An adversary who steals the keys of each `(epoch, hour)`.
 fn thefts(thefts: &[(u32, f64)]) -> Value {
     let compromises: Vec<Value> = thefts
@@ -68,14 +74,15 @@ fn a_theft_takes_only_the_epoch_keys_alive_then() {
 }
 
 /// A scenario stealing epoch 6 at hour 2 and epoch 0 at hour 12 is refused, each theft named
-/// by its JSON path with the key's life in hours; the live theft beside them is not named.
+/// by its JSON path with the key's life in hours; the live theft beside them is not named, nor
+/// a theft of a key alive in one design and deleted in another.
 #[test]
 fn thefts_outside_a_keys_life_are_refused_with_its_life() {
     let text = json!({
         "name": "lifetimes", "description": "test", "seed": 1, "duration_days": 0.5,
         "population": { "users": 10 },
-        "designs": [{ "kind": "plain" }, epoch_design("chain")],
-        "adversary": thefts(&[(6, 2.0), (3, 7.0), (0, 12.0)]),
+        "designs": [{ "kind": "plain" }, epoch_design("chain"), kept_longer()],
+        "adversary": thefts(&[(6, 2.0), (3, 7.0), (0, 12.0), (0, 5.0)]),
     });
     let Err(ScenarioError::Invalid(errors)) = Scenario::load(&text.to_string()) else {
         panic!("accepted")
@@ -89,13 +96,15 @@ fn thefts_outside_a_keys_life_are_refused_with_its_life() {
     let (path, message) = named[0];
     assert_eq!(path, "adversary.compromises[0].secret.epochs[0]");
     assert!(
-        message.contains("from hour 12 to hour 16") && message.contains("at hour 2"),
+        message.contains("from hour 12 to hour 16 in escrow/epoch2h-keep2h/chain")
+            && message.contains("from hour 12 to hour 20 in escrow/epoch2h-keep6h/chain")
+            && message.contains("at hour 2"),
         "{message}"
     );
     let (path, message) = named[1];
     assert_eq!(path, "adversary.compromises[2].secret.epochs[0]");
     assert!(
-        message.contains("from hour 0 to hour 4") && message.contains("at hour 12"),
+        message.contains("from hour 0 to hour 4 in") && message.contains("at hour 12"),
         "{message}"
     );
 }
