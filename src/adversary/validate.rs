@@ -1,5 +1,7 @@
 //! Checks of the adversary and lawful-access blocks, each problem with its JSON path.
 
+use std::collections::BTreeMap;
+
 use super::spec::{AdversarySpec, LawfulSpec, Secret, hours};
 use crate::{
     design::{DesignSpec, HOUR, escrow::Scope},
@@ -121,23 +123,25 @@ fn thefts_outside_key_lives(spec: &AdversarySpec, designs: &[DesignSpec]) -> Vec
         }
         let at = hours(compromise.at_hours);
         for (j, &epoch) in epochs.iter().enumerate() {
-            let lives: Vec<(String, u64, u64)> = designs
-                .iter()
-                .filter_map(|design| match design {
-                    DesignSpec::Escrow(escrow) => escrow
-                        .scope
-                        .epoch_key_life_hours(epoch)
-                        .map(|(created, deleted)| (escrow.label(), created, deleted)),
-                    _ => None,
-                })
-                .collect();
+            // Each life, with the designs whose key lives then.
+            let mut lives: BTreeMap<(u64, u64), Vec<String>> = BTreeMap::new();
+            for design in designs {
+                if let DesignSpec::Escrow(escrow) = design
+                    && let Some(life) = escrow.scope.epoch_key_life_hours(epoch)
+                {
+                    lives.entry(life).or_default().push(escrow.label());
+                }
+            }
             let alive = lives
-                .iter()
-                .any(|(_, created, deleted)| created * HOUR <= at && at < deleted * HOUR);
+                .keys()
+                .any(|(created, deleted)| created * HOUR <= at && at < deleted * HOUR);
             let described: Vec<String> = lives
                 .iter()
-                .map(|(label, created, deleted)| {
-                    format!("from hour {created} to hour {deleted} in {label}")
+                .map(|((created, deleted), labels)| {
+                    format!(
+                        "from hour {created} to hour {deleted} in {}",
+                        labels.join(", ")
+                    )
                 })
                 .collect();
             push(
@@ -147,7 +151,7 @@ fn thefts_outside_key_lives(spec: &AdversarySpec, designs: &[DesignSpec]) -> Vec
                 format!(
                     "epoch {epoch}'s key exists {} (from its epoch's start to the end of its \
                      retention), so a theft at hour {} takes nothing",
-                    described.join(", "),
+                    described.join("; "),
                     compromise.at_hours
                 ),
             );
