@@ -81,7 +81,7 @@ impl Holdings {
             let gained = match (&spec.compromises[index].secret, keys) {
                 (Secret::EscrowKeyStore, Some(keys)) => Some(keys.store_at(at)),
                 (Secret::EpochKeys { epochs }, Some(keys)) => {
-                    Some(keys.epochs(epochs.iter().copied()))
+                    Some(keys.epochs_at(epochs.iter().copied(), at))
                 }
                 (Secret::EscrowShare { trustee }, Some(keys)) => {
                     Some(keys.trustee_at(*trustee, at))

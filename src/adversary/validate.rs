@@ -1,8 +1,10 @@
 //! Checks of the adversary and lawful-access blocks, each problem with its JSON path.
 
-use super::spec::{AdversarySpec, LawfulSpec, Secret};
+use std::collections::BTreeMap;
+
+use super::spec::{AdversarySpec, LawfulSpec, Secret, hours};
 use crate::{
-    design::{DesignSpec, escrow::Scope},
+    design::{DesignSpec, HOUR, escrow::Scope},
     scenario::ValidationError,
 };
 
@@ -114,6 +116,59 @@ pub fn validate_adversary(
                 "expected at least one epoch".into(),
             ),
             Secret::EscrowKeyStore | Secret::BackupKey => {}
+        }
+    }
+    errors.extend(thefts_outside_key_lives(spec, designs));
+    errors
+}
+
+/// Thefts of epoch keys at a time the key exists in no epoch-scope design: before its epoch
+/// starts, or once its retention has run out. Such a theft takes nothing anywhere, so it is
+/// refused with the key's life. (A key alive in one design and deleted in another is the
+/// comparison a scenario of retentions is for, and is accepted.)
+fn thefts_outside_key_lives(spec: &AdversarySpec, designs: &[DesignSpec]) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    for (i, compromise) in spec.compromises.iter().enumerate() {
+        let Secret::EpochKeys { epochs } = &compromise.secret else {
+            continue;
+        };
+        if !compromise.at_hours.is_finite() {
+            continue;
+        }
+        let at = hours(compromise.at_hours);
+        for (j, &epoch) in epochs.iter().enumerate() {
+            // Each life, with the designs whose key lives then.
+            let mut lives: BTreeMap<(u64, u64), Vec<String>> = BTreeMap::new();
+            for design in designs {
+                if let DesignSpec::Escrow(escrow) = design
+                    && let Some(life) = escrow.scope.epoch_key_life_hours(epoch)
+                {
+                    lives.entry(life).or_default().push(escrow.label());
+                }
+            }
+            let alive = lives
+                .keys()
+                .any(|(created, deleted)| created * HOUR <= at && at < deleted * HOUR);
+            let described: Vec<String> = lives
+                .iter()
+                .map(|((created, deleted), labels)| {
+                    format!(
+                        "from hour {created} to hour {deleted} in {}",
+                        labels.join(", ")
+                    )
+                })
+                .collect();
+            push(
+                &mut errors,
+                lives.is_empty() || alive,
+                format!("adversary.compromises[{i}].secret.epochs[{j}]"),
+                format!(
+                    "epoch {epoch}'s key exists {} (from its epoch's start to the end of its \
+                     retention), so a theft at hour {} takes nothing",
+                    described.join("; "),
+                    compromise.at_hours
+                ),
+            );
         }
     }
     errors

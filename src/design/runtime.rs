@@ -109,30 +109,32 @@ impl Design {
         }
     }
 
-    /// Receives on an existing session: decrypts, checks the design field, and only then lets the
-    /// message change the session, so a refused field costs the recipient nothing.
+    /// Receives on an existing session a message sent at `sent_at` (the provider's server stamps
+    /// each message as it arrives, as Signal's envelope does): decrypts, checks the design field,
+    /// and only then lets the message change the session, so a refused field costs the recipient
+    /// nothing.
     pub fn receive(
         &self,
         endpoint: &mut Endpoint,
         session: &mut Session,
         bytes: &[u8],
-        now: SimTime,
+        sent_at: SimTime,
     ) -> Result<Vec<u8>, DesignError> {
         let (field, wire) = envelope::open(bytes)?;
         let decrypted = session.decrypt_pending(wire)?;
-        self.check_field(endpoint, field, wire, &decrypted.trace, session, now)?;
+        self.check_field(endpoint, field, wire, &decrypted.trace, session, sent_at)?;
         let (plaintext, _) = session.commit(decrypted)?;
         Ok(plaintext)
     }
 
-    /// Receives an initial message: starts the session and decrypts, checks the field, and only
-    /// then consumes the one-time prekey.
+    /// Receives an initial message sent at `sent_at`: starts the session and decrypts, checks
+    /// the field, and only then consumes the one-time prekey.
     pub fn accept(
         &self,
         endpoint: &mut Endpoint,
         account: &mut Account,
         bytes: &[u8],
-        now: SimTime,
+        sent_at: SimTime,
     ) -> Result<(Session, Vec<u8>), DesignError> {
         let (field, wire) = envelope::open(bytes)?;
         let accepted = account.accept_pending(wire)?;
@@ -142,14 +144,15 @@ impl Design {
             wire,
             &accepted.trace,
             &accepted.session,
-            now,
+            sent_at,
         )?;
         let (session, plaintext, _) = account.commit(accepted)?;
         Ok((session, plaintext))
     }
 
-    /// A compliant recipient's check of the design field on `wire`, just decrypted by `session`
-    /// with the keys in `trace`.
+    /// A compliant recipient's check of the design field on `wire`, sent at `sent_at` and just
+    /// decrypted by `session` with the keys in `trace`. It needs only public data: the field is
+    /// checked against the key in use at the sending, even if that key has been deleted since.
     pub fn check_field(
         &self,
         endpoint: &mut Endpoint,
@@ -157,7 +160,7 @@ impl Design {
         wire: &[u8],
         trace: &KeyTrace,
         session: &Session,
-        now: SimTime,
+        sent_at: SimTime,
     ) -> Result<(), DesignError> {
         match &self.escrow {
             None if field.is_empty() => Ok(()),
@@ -169,7 +172,7 @@ impl Design {
                     wire,
                     trace,
                     session.associated_data(),
-                    now,
+                    sent_at,
                 )?;
                 endpoint
                     .escrow

@@ -21,7 +21,7 @@ use crate::{
         ghost::{GhostDevice, GhostFanout},
         superencrypt::SuperKey,
     },
-    protocol::{Account, Session},
+    protocol::{Account, PreKeyBundle, Session},
 };
 
 /// A conversation to simulate.
@@ -126,10 +126,13 @@ pub fn simulate(
         previous: None,
     });
     let initiator = first.from;
-    devices[1 - initiator]
-        .account
-        .generate_one_time_prekeys(&mut crypto, 1);
-    let mut bundle = devices[1 - initiator].account.prekey_bundle();
+    // Each side's prekey bundle of its *peer*, used up when it starts a session: the initiator's
+    // now, the responder's only if it must start one itself (its peer's first message failed).
+    let mut bundles: [Option<PreKeyBundle>; 2] = [None, None];
+    bundles[initiator] = Some(fetch_bundle(
+        &mut devices[1 - initiator].account,
+        &mut crypto,
+    ));
     let count = conversation.script.len();
     let mut transcript = Transcript {
         conversation: conversation.id,
@@ -219,18 +222,21 @@ pub fn simulate(
                     let endpoint = std::mem::take(&mut device.endpoint);
                     device.previous = Some((session, endpoint));
                     let responder = &mut devices[1 - initiator].account;
-                    responder.generate_one_time_prekeys(&mut crypto, 1);
-                    bundle = responder.prekey_bundle();
+                    bundles[initiator] = Some(fetch_bundle(responder, &mut crypto));
                 }
             }
             Event::Send(index) => {
                 let index = index as usize;
                 let message = &conversation.script[index];
                 let text = app_plaintext(&transcript, conversation.id, index, message.size);
+                let from = message.from;
+                if devices[from].session.is_none() && bundles[from].is_none() {
+                    bundles[from] = Some(fetch_bundle(&mut devices[1 - from].account, &mut crypto));
+                }
                 let Some((bytes, dh_step)) = send(
                     design,
-                    &mut devices[message.from],
-                    &bundle,
+                    &mut devices[from],
+                    &mut bundles[from],
                     &mut crypto,
                     &text,
                     now,
@@ -283,7 +289,7 @@ pub fn simulate(
                 };
                 let message = &conversation.script[index];
                 let device = &mut devices[1 - message.from];
-                let received = receive(design, device, &bytes, now, timing, metrics);
+                let received = receive(design, device, &bytes, message.sent_at, timing, metrics);
                 let truth = plaintext(conversation.id, index, message.size);
                 let read = match (&received, &transcript.superkey) {
                     (Some(text), Some(key)) => key.open(index as u64, text).ok(),
@@ -400,12 +406,20 @@ fn ghost_taps(
     fanouts
 }
 
-/// Encrypts one message on `device`, starting its session if this is its first, and wraps it
-/// with the design's field. Also says whether it took a DH ratchet step.
+/// The prekey bundle a user's peer fetches to start a session with it, with a fresh one-time
+/// prekey.
+fn fetch_bundle(account: &mut Account, crypto: &mut rand_chacha::ChaCha20Rng) -> PreKeyBundle {
+    account.generate_one_time_prekeys(crypto, 1);
+    account.prekey_bundle()
+}
+
+/// Encrypts one message on `device`, starting its session with the peer's `bundle` (used up)
+/// if it has none, and wraps it with the design's field. Also says whether it took a DH
+/// ratchet step.
 fn send(
     design: &Design,
     device: &mut Device,
-    bundle: &crate::protocol::PreKeyBundle,
+    bundle: &mut Option<PreKeyBundle>,
     crypto: &mut rand_chacha::ChaCha20Rng,
     text: &[u8],
     now: SimTime,
@@ -413,7 +427,9 @@ fn send(
 ) -> Option<(Vec<u8>, bool)> {
     if device.session.is_none() {
         let clock = Instant::now();
-        device.session = device.account.initiate(crypto, bundle).ok();
+        device.session = bundle
+            .take()
+            .and_then(|bundle| device.account.initiate(crypto, &bundle).ok());
         timing.handshake_ns += elapsed_ns(clock);
     }
     let session = device.session.as_mut()?;
@@ -433,13 +449,14 @@ fn send(
     Some((bytes, trace.chain_start.is_some()))
 }
 
-/// Decrypts and checks one envelope on `device`: on its session, else on the session a re-key
-/// replaced, else as the initial message of a new session (the first, or a re-key's).
+/// Decrypts and checks one envelope, sent at `sent_at`, on `device`: on its session, else on the
+/// session a re-key replaced, else as the initial message of a new session (the first, or a
+/// re-key's).
 fn receive(
     design: &Design,
     device: &mut Device,
     bytes: &[u8],
-    now: SimTime,
+    sent_at: SimTime,
     timing: &mut Timing,
     metrics: &mut DesignMetrics,
 ) -> Option<Vec<u8>> {
@@ -451,14 +468,14 @@ fn receive(
             &mut device.endpoint,
             field,
             wire,
-            now,
+            sent_at,
             timing,
         )
     {
         return Some(text);
     }
     if let Some((session, endpoint)) = device.previous.as_mut()
-        && let Some(text) = receive_on(design, session, endpoint, field, wire, now, timing)
+        && let Some(text) = receive_on(design, session, endpoint, field, wire, sent_at, timing)
     {
         return Some(text);
     }
@@ -473,7 +490,7 @@ fn receive(
         wire,
         &accepted.trace,
         &accepted.session,
-        now,
+        sent_at,
     );
     timing.escrow_ns += elapsed_ns(opened);
     checked.ok()?;
@@ -487,14 +504,14 @@ fn receive(
     Some(plaintext)
 }
 
-/// Decrypts, checks and commits one message on an existing session.
+/// Decrypts, checks and commits one message, sent at `sent_at`, on an existing session.
 fn receive_on(
     design: &Design,
     session: &mut Session,
     endpoint: &mut Endpoint,
     field: &[u8],
     wire: &[u8],
-    now: SimTime,
+    sent_at: SimTime,
     timing: &mut Timing,
 ) -> Option<Vec<u8>> {
     let clock = Instant::now();
@@ -502,7 +519,7 @@ fn receive_on(
     let opened = Instant::now();
     timing.ratchet_ns += (opened - clock).as_nanos() as u64;
     let decrypted = decrypted?;
-    let checked = design.check_field(endpoint, field, wire, &decrypted.trace, session, now);
+    let checked = design.check_field(endpoint, field, wire, &decrypted.trace, session, sent_at);
     let checked_at = Instant::now();
     timing.escrow_ns += (checked_at - opened).as_nanos() as u64;
     checked.ok()?;

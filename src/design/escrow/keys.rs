@@ -53,6 +53,30 @@ impl Directory {
         Ok((id, self.key(id)?))
     }
 
+    /// When clients seal to key `id`: from its epoch's start (or the rotation, for the new
+    /// generation) to its epoch's end (or the rotation, for the old one); the last epoch's key
+    /// also covers any time past the horizon. `None` for a key never in use. Public: it follows
+    /// from the directory alone, whatever the authority has deleted since.
+    pub fn in_use(&self, id: u32) -> Option<(SimTime, SimTime)> {
+        let per_generation = self.per_generation.max(1);
+        let (generation, local) = (id / per_generation, id % per_generation);
+        let (mut from, mut until) = match self.epochs {
+            None => (0, SimTime::MAX),
+            Some((length, _)) => {
+                let start = SimTime::from(local) * length;
+                let last = local + 1 == per_generation;
+                (start, if last { SimTime::MAX } else { start + length })
+            }
+        };
+        match (generation, self.rotation) {
+            (0, None) => {}
+            (0, Some(rotation)) => until = until.min(rotation),
+            (1, Some(rotation)) => from = from.max(rotation),
+            _ => return None,
+        }
+        (from < until && id < self.keys.len() as u32).then_some((from, until))
+    }
+
     /// The public key of key id `id`.
     pub fn key(&self, id: u32) -> Result<&AuthorityPublicKey, DesignError> {
         self.keys
@@ -229,8 +253,9 @@ impl AuthorityKeys {
         }
     }
 
-    /// A ring with the keys of the given epochs, every generation used in them (epoch 0 is the
-    /// key of a global scope; a split scope yields nothing).
+    /// A ring with the keys of the given epochs, every generation used in them, whenever they
+    /// exist (epoch 0 is the key of a global scope; a split scope yields nothing). A theft gets
+    /// only the live ones: [`AuthorityKeys::epochs_at`].
     pub fn epochs(&self, epochs: impl IntoIterator<Item = u32>) -> KeyRing {
         if matches!(self.scope, Scope::Split { .. }) {
             return KeyRing::default();
@@ -239,6 +264,21 @@ impl AuthorityKeys {
             epochs
                 .into_iter()
                 .flat_map(|e| self.directory.ids_of_epoch(e)),
+        )
+    }
+
+    /// What a thief of the given epochs' keys gets at `t`: only those alive then, created (the
+    /// epoch has started, or the rotation, for the new generation) and not yet deleted (its
+    /// retention has not run out). A split scope yields nothing.
+    pub fn epochs_at(&self, epochs: impl IntoIterator<Item = u32>, t: SimTime) -> KeyRing {
+        if matches!(self.scope, Scope::Split { .. }) {
+            return KeyRing::default();
+        }
+        self.keys(
+            epochs
+                .into_iter()
+                .flat_map(|e| self.directory.ids_of_epoch(e))
+                .filter(|&id| self.directory.held_at(id, t)),
         )
     }
 

@@ -22,8 +22,10 @@
 //! split k-of-n among trustees (see [`keys`]).
 //!
 //! **Recipient verification** ([`Verification`]): `full` recomputes the field byte for byte (see
-//! [`field`]) and rejects a message whose field differs; `checksum16` checks only a 16-bit
-//! checksum, as the Clipper chip did, which a rogue sender defeats by trial ([`checksum`]).
+//! [`field`]) and rejects a message whose field differs or names a key not in use when the
+//! message was sent; it needs only public keys, so a key deleted while a message is in flight
+//! refuses nothing. `checksum16` checks only a 16-bit checksum, as the Clipper chip did, which a
+//! rogue sender defeats by trial ([`checksum`]).
 
 pub mod checksum;
 mod field;
@@ -137,6 +139,27 @@ pub enum Scope {
         /// The n trustees, by name (e.g. "judge", "prefect", "CNCTR").
         trustees: Vec<String>,
     },
+}
+
+impl Scope {
+    /// The hours `[created, deleted)` during which epoch `epoch`'s private key exists: from its
+    /// epoch's start until `retention_hours` after its end. `None` for single-key scopes, whose
+    /// key lives for the whole run.
+    pub fn epoch_key_life_hours(&self, epoch: u32) -> Option<(u64, u64)> {
+        match self {
+            Scope::Epoch {
+                length_hours,
+                retention_hours,
+            } => {
+                let start = u64::from(epoch) * u64::from(*length_hours);
+                Some((
+                    start,
+                    start + u64::from(*length_hours) + u64::from(*retention_hours),
+                ))
+            }
+            Scope::Global | Scope::Split { .. } => None,
+        }
+    }
 }
 
 /// What a field escrows.

@@ -6,6 +6,11 @@
 //! message is covered by the key of the epoch it is sent in, and a long chain does not outlive
 //! its epoch key's deletion. (The re-sealed chain key also derives the chain's later messages,
 //! so an epoch key opens a chain from where it was sealed to its end.)
+//!
+//! The recipient checks a field against the directory of *public* keys and the message's send
+//! time (as the provider's server stamps it on arrival), never against the authority's private
+//! keys: a message sealed to the key in use when it was sent is accepted even if that key was
+//! deleted while the message was in flight (an epoch kept 0 hours, a recipient offline).
 
 use zeroize::Zeroizing;
 
@@ -42,12 +47,41 @@ struct SendingField {
     field: Vec<u8>,
 }
 
-/// A received chain: its key at index 0, and the last field checked on it (none yet at first).
+/// How far a received chain's checkpoint may lag behind the messages checked on it.
+const CHECKPOINT_STRIDE: u32 = 1_024;
+
+/// A received chain: its key at index 0, a checkpoint (its key at a recent index, kept within
+/// [`CHECKPOINT_STRIDE`] of the messages checked), and the last field checked on it (none yet at
+/// first). A field re-sealed deep in a chain longer than the skip limit is checked from the
+/// checkpoint, in a few KDF steps, rather than from index 0.
 #[derive(Clone)]
 struct ReceivedChain {
     chain: [u8; 32],
     start: Zeroizing<[u8; 32]>,
+    checkpoint: Option<(u32, Zeroizing<[u8; 32]>)>,
     field: Option<Vec<u8>>,
+}
+
+impl ReceivedChain {
+    /// The chain key at `index`, from the checkpoint if it is not past `index`.
+    fn key_at(&self, index: u32) -> Result<Zeroizing<[u8; 32]>, DesignError> {
+        let (from, key) = match &self.checkpoint {
+            Some((at, key)) if *at <= index => (*at, key),
+            _ => (0, &self.start),
+        };
+        Ok(chain_key_after(key, index - from, DEFAULT_MAX_SKIP)?)
+    }
+
+    /// Moves the checkpoint up to `index` once it lags [`CHECKPOINT_STRIDE`] behind: one KDF
+    /// step per message on average.
+    fn advance(&mut self, index: u32) {
+        let at = self.checkpoint.as_ref().map_or(0, |(at, _)| *at);
+        if index >= at.saturating_add(CHECKPOINT_STRIDE)
+            && let Ok(key) = self.key_at(index)
+        {
+            self.checkpoint = Some((index, key));
+        }
+    }
 }
 
 /// One session side's escrow memory: the field of its sending chain, the received chains that
@@ -165,7 +199,8 @@ impl EscrowPolicy {
     }
 
     /// A compliant recipient's check of `field` on `wire`, which it has just decrypted with the
-    /// keys in `trace`, at time `now`. An error means the message must be dropped.
+    /// keys in `trace`; the message was sent at `sent_at`. An error means the message must be
+    /// dropped.
     pub fn check_received(
         &self,
         endpoint: &mut EscrowEndpoint,
@@ -173,10 +208,16 @@ impl EscrowPolicy {
         wire: &[u8],
         trace: &KeyTrace,
         associated_data: &[u8; AD_LEN],
-        now: SimTime,
+        sent_at: SimTime,
     ) -> Result<(), DesignError> {
         let parsed = WireMessage::try_from(wire).map_err(crate::protocol::SessionError::from)?;
         let message = parsed.message();
+        if self.verification == Verification::Full && !field.is_empty() {
+            let epoch = field::parse(field, false)
+                .map_err(|_| DesignError::EscrowRejected("malformed escrow field"))?
+                .epoch;
+            self.check_key_in_use(epoch, sent_at)?;
+        }
         match self.granularity {
             Granularity::Message => self.verify(
                 field,
@@ -184,7 +225,6 @@ impl EscrowPolicy {
                 &trace.message_key[..],
                 associated_data,
                 message.header_bytes,
-                now,
             ),
             Granularity::Chain => {
                 let chain = message.header.ratchet_key.to_bytes();
@@ -194,6 +234,7 @@ impl EscrowPolicy {
                     endpoint.received.push(ReceivedChain {
                         chain,
                         start: start.chain_key.clone(),
+                        checkpoint: None,
                         field: None,
                     });
                 }
@@ -205,6 +246,7 @@ impl EscrowPolicy {
                         "chain start not seen, field unchecked",
                     ))?;
                 if known.field.as_deref() == Some(field) {
+                    known.advance(message.header.index);
                     return Ok(());
                 }
                 // A new field on this chain (its first, or re-sealed for a new epoch): it must
@@ -217,10 +259,11 @@ impl EscrowPolicy {
                         "field starts after its message",
                     ));
                 }
-                let chain_key = chain_key_after(&known.start, index, DEFAULT_MAX_SKIP)?;
+                let chain_key = known.key_at(index)?;
                 let item = chain_item(&chain, index);
-                self.verify(field, index, &chain_key[..], associated_data, &item, now)?;
+                self.verify(field, index, &chain_key[..], associated_data, &item)?;
                 known.field = Some(field.to_vec());
+                known.advance(index);
                 Ok(())
             }
             Granularity::Session => {
@@ -248,7 +291,7 @@ impl EscrowPolicy {
                     .ok_or(DesignError::EscrowRejected("session start not seen"))?;
                 let material = session_material(start);
                 let base = prekey.fields.base_key.to_bytes();
-                self.verify(field, 0, &material[..], associated_data, &base, now)?;
+                self.verify(field, 0, &material[..], associated_data, &base)?;
                 endpoint.session = Some(field.to_vec());
                 Ok(())
             }
@@ -275,6 +318,28 @@ impl EscrowPolicy {
         Ok(out)
     }
 
+    /// Whether a field naming key `id` may travel on a message sent at `sent_at`, from public
+    /// data alone. A `message` field is sealed as its message is sent, and a `chain` field is
+    /// re-sealed when the epoch changes mid-chain, so both name the key in use at the sending. A
+    /// `session` field is sealed once, at the session's start, and repeated on the initial
+    /// messages, so it names a key in use at or before the sending.
+    fn check_key_in_use(&self, id: u32, sent_at: SimTime) -> Result<(), DesignError> {
+        let in_use = match self.granularity {
+            Granularity::Message | Granularity::Chain => self.directory.key_at(sent_at)?.0 == id,
+            Granularity::Session => self
+                .directory
+                .in_use(id)
+                .is_some_and(|(from, _)| from <= sent_at),
+        };
+        if in_use {
+            Ok(())
+        } else {
+            Err(DesignError::EscrowRejected(
+                "sealed to a key not in use when the message was sent",
+            ))
+        }
+    }
+
     fn verify(
         &self,
         field: &[u8],
@@ -282,7 +347,6 @@ impl EscrowPolicy {
         material: &[u8],
         associated_data: &[u8; AD_LEN],
         item: &[u8],
-        now: SimTime,
     ) -> Result<(), DesignError> {
         let weak = self.verification == Verification::Checksum16;
         let parsed = field::parse(field, weak)
@@ -300,11 +364,6 @@ impl EscrowPolicy {
                 }
             }
             Verification::Full => {
-                if !self.directory.held_at(parsed.epoch, now) {
-                    return Err(DesignError::EscrowRejected(
-                        "sealed to a key the authority no longer holds",
-                    ));
-                }
                 let public = self.directory.key(parsed.epoch)?;
                 let binding = binding(associated_data, self.granularity, item);
                 let expected = field::seal(

@@ -68,8 +68,8 @@ fn one_epoch_key_exposes_its_epoch_and_the_chains_it_opened() {
     let s = scenario(
         40,
         json!([
-            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 0 }, "granularity": "message" },
-            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 0 }, "granularity": "chain" }
+            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 24 }, "granularity": "message" },
+            { "kind": "escrow", "scope": { "kind": "epoch", "length_hours": 3, "retention_hours": 24 }, "granularity": "chain" }
         ]),
         json!({ "compromises": [compromise(json!({ "kind": "epoch_keys", "epochs": [2] }), 12.0)],
                 "reference_victims": 0 }),

@@ -5,6 +5,7 @@ mod closed_form;
 mod corrupted;
 mod follower;
 mod lawful;
+mod lifetimes;
 
 use doormat::{
     report::Summary,

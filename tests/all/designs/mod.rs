@@ -15,8 +15,9 @@
 //! 5. epoch scope: one epoch key opens exactly its epoch, a deleted key nothing; a chain that
 //!    outlives an epoch key stays escrowed (re-sealed mid-chain), except at `session`
 //!    granularity, whose single field is documented to live only as long as its epoch key;
-//! 6. a compliant recipient refuses malformed, truncated, stripped or swapped fields; a rogue
-//!    sender defeats the 16-bit checksum in about 2^16 tries, never full verification;
+//! 6. a compliant recipient refuses malformed, truncated, stripped or swapped fields, and fields
+//!    naming a key not in use when their message was sent; a rogue sender defeats the 16-bit
+//!    checksum in about 2^16 tries, never full verification;
 //! 7. ghost: the hidden device reads its target's messages from when it is added, no earlier;
 //! 8. backup: the provider key opens every backup and every message in it, nothing else does.
 //!
@@ -37,6 +38,7 @@
 //!   over all of them: a ring holding k distinct shares plus a copy of one (two trustees' rings
 //!   merged) rebuilds a wrong key and opens nothing.
 
+mod key_in_use;
 mod properties;
 mod support;
 
@@ -143,6 +145,11 @@ macro_rules! conformance {
                     properties::rejected_field_leaves_state_unchanged(run());
                 }
             );
+
+            #[test]
+            fn field_names_the_key_in_use_at_sending() {
+                super::key_in_use::field_names_the_key_in_use_at_sending(run());
+            }
 
             #[test]
             fn rogue_sender_forgery() {

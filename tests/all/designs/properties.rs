@@ -658,8 +658,8 @@ pub(crate) fn rejected_field_leaves_state_unchanged(run: &Run) {
             bad
         };
         let mut device = m.before.clone();
-        assert!(device.receive(design, &tampered, m.delivered_at).is_err());
-        let genuine = device.clone().receive(design, &m.bytes, m.delivered_at);
+        assert!(device.receive(design, &tampered, m.sent_at).is_err());
+        let genuine = device.clone().receive(design, &m.bytes, m.sent_at);
         if genuine.as_ref() != Ok(&m.plaintext) {
             broken.push(format!(
                 "message {}: genuine copy then gives {genuine:?}",
@@ -676,7 +676,7 @@ pub(crate) fn rejected_field_leaves_state_unchanged(run: &Run) {
             .map(|&i| &run.messages[i])
             .find(|n| n.sender == m.sender && n.chain == m.chain);
         if let Some(next) = next {
-            let result = device.receive(design, &next.bytes, next.delivered_at);
+            let result = device.receive(design, &next.bytes, next.sent_at);
             if result.as_ref() != Ok(&next.plaintext) {
                 broken.push(format!(
                     "message {}: next message {} of its chain then gives {result:?}",
@@ -730,7 +730,7 @@ pub(crate) fn rogue_sender_forgery(run: &Run) {
                 wire,
                 &trace,
                 &m.associated_data,
-                m.delivered_at,
+                m.sent_at,
             )
             .is_ok()
     };
@@ -739,7 +739,8 @@ pub(crate) fn rogue_sender_forgery(run: &Run) {
         Verification::Full => {
             // The rogue sender keeps the epoch and the first index covered right (both are
             // public), so that every try reaches the recipient's recomputation of the field
-            // rather than failing on a deleted key or an index past the message.
+            // rather than failing on a key not in use at the sending or an index past the
+            // message.
             let public = field[1..9].to_vec();
             let forged = checksum::forge(&mut rng, field, FULL_TRIES, |candidate| {
                 let mut candidate = candidate.to_vec();

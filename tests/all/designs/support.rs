@@ -364,18 +364,19 @@ pub(crate) struct Device {
 }
 
 impl Device {
-    /// Receives `bytes` as a compliant client does: accepts the session if it has none yet.
+    /// Receives `bytes`, sent at `sent_at`, as a compliant client does: accepts the session if
+    /// it has none yet.
     pub(crate) fn receive(
         &mut self,
         design: &Design,
         bytes: &[u8],
-        now: SimTime,
+        sent_at: SimTime,
     ) -> Result<Vec<u8>, DesignError> {
         match &mut self.session {
-            Some(session) => design.receive(&mut self.endpoint, session, bytes, now),
+            Some(session) => design.receive(&mut self.endpoint, session, bytes, sent_at),
             None => {
                 let (session, plaintext) =
-                    design.accept(&mut self.endpoint, &mut self.account, bytes, now)?;
+                    design.accept(&mut self.endpoint, &mut self.account, bytes, sent_at)?;
                 self.session = Some(session);
                 Ok(plaintext)
             }
@@ -454,9 +455,7 @@ impl Message {
     /// Delivers `bytes` in place of this message to a copy of the recipient's device as it was
     /// just before the real delivery.
     pub(crate) fn redeliver(&self, design: &Design, bytes: &[u8]) -> Result<Vec<u8>, DesignError> {
-        self.before
-            .clone()
-            .receive(design, bytes, self.delivered_at)
+        self.before.clone().receive(design, bytes, self.sent_at)
     }
 
     pub(crate) fn involves(&self, user: UserId) -> bool {
@@ -570,7 +569,7 @@ impl Run {
                     let message = messages[i].as_mut().expect("sent before delivered");
                     let device = devices.get_mut(&message.recipient).unwrap();
                     message.before = device.clone();
-                    message.received = device.receive(design, &message.bytes, *now);
+                    message.received = device.receive(design, &message.bytes, message.sent_at);
                     message.first_delivered_of_chain =
                         chains_seen.insert((message.sender, message.chain));
                     model.receive(message.recipient, message.chain);

@@ -1,6 +1,7 @@
 //! The scenario engine: loading, validation, determinism, bundled scenarios, the CLI.
 
 mod cli;
+mod delivery;
 mod determinism;
 mod parser;
 mod parser_minor;
