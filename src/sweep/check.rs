@@ -37,13 +37,20 @@ pub(crate) fn rebuild(name: &str, task: &TaskResult) -> Result<Sweep, SweepError
         .map_err(|error| corrupt(name, format!("its sweep does not load: {error}")))
 }
 
+/// Checks that the `sweep` field of `task` (called `name` in messages) is a valid sweep name,
+/// which alone keeps the results folder inside `--out`.
+pub(crate) fn check_sweep_name(name: &str, task: &TaskResult) -> Result<(), SweepError> {
+    match name_problem(&task.sweep) {
+        Some(problem) => Err(corrupt(name, format!("`sweep`: {problem}"))),
+        None => Ok(()),
+    }
+}
+
 /// Checks every field of `task` (called `name` in messages) against the others and against
 /// `sweep`, rebuilt from the first task result of the merge (see [`rebuild`]).
 pub(crate) fn check_task(name: &str, task: &TaskResult, sweep: &Sweep) -> Result<(), SweepError> {
     let corrupt = |message: String| corrupt(name, message);
-    if let Some(problem) = name_problem(&task.sweep) {
-        return Err(corrupt(format!("`sweep`: {problem}")));
-    }
+    check_sweep_name(name, task)?;
     if task.sweep != task.spec.name {
         return Err(corrupt(format!(
             "`sweep` is {:?} but its spec is named {:?}",

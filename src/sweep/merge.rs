@@ -139,6 +139,8 @@ pub fn merge(tasks: &[(String, TaskResult)]) -> Result<Merged, SweepError> {
         return Err(SweepError::NoTasks);
     };
     for (name, task) in tasks {
+        // First, so that a name such as `../x` is named as invalid, not as merely different.
+        check::check_sweep_name(name, task)?;
         let mismatch = |difference: String| SweepError::Mismatch {
             first: first_name.clone(),
             other: name.clone(),
