@@ -97,7 +97,7 @@ pub(crate) fn check_task(name: &str, task: &TaskResult, sweep: &Sweep) -> Result
                 task.task,
                 task.of,
                 task.task,
-                task.task + task.of
+                task.task.saturating_add(task.of)
             )));
         }
         let Some(grid_item) = sweep.grid().item(index) else {

@@ -26,6 +26,8 @@ pub const SWEEP_MEASURED_JSON: &str = "sweep-measured.json";
 /// `task-I-of-N.json` for the task its `task` and `of` fields say. Whether it fits its sweep and
 /// its checksums is checked by [`merge`](super::merge).
 pub fn read_task(path: &Path) -> Result<TaskResult, SweepError> {
+    // Read first, so that a missing file or a FIFO is named as such whatever its name.
+    let text = read_text(path, MAX_TASK_BYTES)?;
     let name = path
         .file_name()
         .and_then(|name| name.to_str())
@@ -37,7 +39,6 @@ pub fn read_task(path: &Path) -> Result<TaskResult, SweepError> {
                 .into(),
         });
     };
-    let text = read_text(path, MAX_TASK_BYTES)?;
     let task = TaskResult::from_json(&text).map_err(|error| error.in_file(path))?;
     if (task.task, task.of) != (named.index(), named.of()) {
         return Err(SweepError::Corrupt {
