@@ -34,7 +34,10 @@ use rand_core::SeedableRng;
 
 #[path = "task_harness.rs"]
 mod task_harness;
-#[allow(unused_imports, reason = "the fuzz targets use only `task`; the tests use the rest")]
+#[allow(
+    unused_imports,
+    reason = "the fuzz targets use only `task`; the tests use the rest"
+)]
 pub(crate) use self::task_harness::{EDIT, TASK_FILES, task, task_seeds};
 
 /// The fuzz targets, which are also the folder names under `fuzz/corpus/`.

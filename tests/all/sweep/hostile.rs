@@ -356,3 +356,23 @@ fn trailing_data_after_a_task_or_sweep_document_is_refused() {
     }
     assert!(TaskResult::from_json(&format!("{text}\n\n")).is_ok());
 }
+
+/// A task file over the size limit is refused from its metadata (a sparse file: nothing is
+/// written to disk, and nothing is read).
+#[test]
+fn an_oversized_task_file_is_refused_before_it_is_read() {
+    let dir = scratch("hostile-oversized");
+    let file = dir.join("task-0-of-2.json");
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(doormat::sweep::MAX_TASK_BYTES + 1)
+        .unwrap();
+    let start = Instant::now();
+    let error = read_task(&file).unwrap_err().to_string();
+    assert!(
+        error.contains("task-0-of-2.json") && error.contains("bytes allowed"),
+        "{error}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(1));
+    std::fs::remove_dir_all(dir).unwrap();
+}
