@@ -17,6 +17,9 @@
 //!   deliveries, drops, duplicates, tampering). A reference model of the Double Ratchet's
 //!   receiving side predicts, for every delivery, whether it must open; the real session must
 //!   agree exactly, return the plaintext sent, and hold the same skipped keys as the model.
+//! - [`task`] (in `task_harness.rs`): sweep and task result files parse, merge or fail
+//!   cleanly; a merge names one folder inside `--out` and covers every item once; and any edit
+//!   to a genuine task file that changes what it means is refused at merge.
 #![allow(
     clippy::expect_used,
     reason = "fuzzing harness: a failed expectation is a finding, and must panic"
@@ -35,8 +38,16 @@ use doormat::{
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
+#[path = "task_harness.rs"]
+mod task_harness;
+#[allow(
+    unused_imports,
+    reason = "the fuzz targets use only `task`; the tests use the rest"
+)]
+pub(crate) use self::task_harness::{EDIT, TASK_FILES, task, task_seeds};
+
 /// The fuzz targets, which are also the folder names under `fuzz/corpus/`.
-pub(crate) const TARGETS: [&str; 4] = ["decode", "decrypt", "interaction", "scenario"];
+pub(crate) const TARGETS: [&str; 5] = ["decode", "decrypt", "interaction", "scenario", "task"];
 
 /// Runs the harness of `target` on `data`.
 pub(crate) fn run(target: &str, data: &[u8]) {
@@ -47,6 +58,7 @@ pub(crate) fn run(target: &str, data: &[u8]) {
             interaction(data);
         }
         "scenario" => scenario(data),
+        "task" => task(data),
         other => unreachable!("no fuzz target named {other}"),
     }
 }

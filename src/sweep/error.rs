@@ -33,6 +33,14 @@ pub enum SweepError {
         /// The OS error.
         error: std::io::Error,
     },
+    /// A file is not one doormat reads: not a regular file, too large, or not UTF-8.
+    #[error("{path}: {reason}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What it is, and what was expected.
+        reason: String,
+    },
     /// A field of the sweep has a value it cannot use.
     #[error("{field}: {message}")]
     Invalid {

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Grid, ItemResult, Stats, SweepError, SweepSpec, TaskResult, metric, resolve};
+use super::{Grid, ItemResult, Stats, SweepError, SweepSpec, TaskResult, check, metric, resolve};
 
 /// The `format` field of `sweep.json`.
 pub const SWEEP_FORMAT: &str = "doormat-sweep";
@@ -132,21 +132,26 @@ pub struct Merged {
 }
 
 /// Merges task results, each with a name for messages (its file). Refuses results of different
-/// sweeps or doormat versions, and a set that leaves an item out or holds one twice.
+/// sweeps, splits or doormat versions, a result any field of which does not fit the others or its
+/// checksums (see [`check`](super::check)), and a set that leaves an item out or holds one twice.
 pub fn merge(tasks: &[(String, TaskResult)]) -> Result<Merged, SweepError> {
     let Some((first_name, first)) = tasks.first() else {
         return Err(SweepError::NoTasks);
     };
-    let corrupt = |name: &str, message: String| SweepError::Corrupt {
-        source_name: name.to_string(),
-        message,
-    };
     for (name, task) in tasks {
+        // First, so that a name such as `../x` is named as invalid, not as merely different.
+        check::check_sweep_name(name, task)?;
         let mismatch = |difference: String| SweepError::Mismatch {
             first: first_name.clone(),
             other: name.clone(),
             difference,
         };
+        if task.sweep != first.sweep {
+            return Err(mismatch(format!(
+                "sweep {:?} vs {:?}",
+                task.sweep, first.sweep
+            )));
+        }
         if task.doormat_version != first.doormat_version {
             return Err(mismatch(format!(
                 "doormat {} vs {}",
@@ -162,25 +167,21 @@ pub fn merge(tasks: &[(String, TaskResult)]) -> Result<Merged, SweepError> {
                 short(&first.sweep_hash)
             )));
         }
+        if task.of != first.of {
+            return Err(mismatch(format!(
+                "split into {} tasks vs {}",
+                task.of, first.of
+            )));
+        }
     }
-    let hash = resolve::fingerprint(&first.doormat_version, &first.spec, &first.scenario);
-    if hash != first.sweep_hash {
-        return Err(corrupt(
-            first_name,
-            "its sweep hash does not match its spec and scenario (edited?)".into(),
-        ));
+    // Equal hashes, each checked against its own file below, mean one sweep for all.
+    let sweep = check::rebuild(first_name, first)?;
+    for (name, task) in tasks {
+        check::check_task(name, task, &sweep)?;
     }
-    let seed = first.scenario.get("seed").and_then(Value::as_u64);
-    let grid = Grid::new(
-        &first.spec.parameters,
-        &first.spec.seeds,
-        seed.unwrap_or_default(),
-    )
-    .filter(|grid| grid.items() == first.items_total && !grid.seeds().is_empty())
-    .ok_or_else(|| corrupt(first_name, "its item count does not fit its grid".into()))?;
-    let items = cover(tasks, &grid)?;
-    let result = summarise(first, &grid, &items)
-        .map_err(|(index, message)| corrupt(&tasks[items[index].0].0, message))?;
+    let grid = sweep.grid();
+    let items = cover(tasks, grid)?;
+    let result = summarise(first, grid, &items);
     let measured = MeasuredRuns {
         format: MEASURED_FORMAT.into(),
         schema_version: SWEEP_SCHEMA_VERSION,
@@ -201,7 +202,8 @@ pub fn merge(tasks: &[(String, TaskResult)]) -> Result<Merged, SweepError> {
     Ok(Merged { result, measured })
 }
 
-/// Every item once, in index order, each with the index of the task that holds it.
+/// Every item once, in index order, each with the index of the task that holds it. The items
+/// are already checked to be their tasks' and to fit the grid.
 fn cover<'a>(
     tasks: &'a [(String, TaskResult)],
     grid: &Grid,
@@ -210,21 +212,10 @@ fn cover<'a>(
     let mut slots: Vec<Option<(usize, &ItemResult)>> = vec![None; total];
     for (source, (name, task)) in tasks.iter().enumerate() {
         for item in &task.items {
-            let corrupt = |message: String| SweepError::Corrupt {
-                source_name: name.clone(),
-                message: format!("item {}: {message}", item.index),
+            let Some(slot) = slots.get_mut(item.index) else {
+                continue;
             };
-            let expected = grid
-                .item(item.index)
-                .ok_or_else(|| corrupt(format!("beyond the sweep's {total} items")))?;
-            if (item.point, item.seed) != (expected.point, expected.seed)
-                || item.parameters != grid.point_values(expected.point)
-            {
-                return Err(corrupt(
-                    "its grid point or seed does not fit the sweep".into(),
-                ));
-            }
-            match &slots[item.index] {
+            match slot {
                 Some((earlier, _)) => {
                     return Err(SweepError::Duplicate {
                         item: item.index,
@@ -237,70 +228,40 @@ fn cover<'a>(
                         second: name.clone(),
                     });
                 }
-                None => slots[item.index] = Some((source, item)),
+                None => *slot = Some((source, item)),
             }
         }
     }
     let missing: Vec<usize> = (0..total).filter(|&j| slots[j].is_none()).collect();
     if !missing.is_empty() {
+        // Every task has the same `of`, checked above.
         let of = tasks[0].1.of;
-        let hint = if tasks.iter().all(|(_, t)| t.of == of) {
-            let mut absent: Vec<usize> = missing.iter().map(|j| j % of).collect();
-            absent.dedup();
-            absent.sort_unstable();
-            absent.dedup();
-            let files: Vec<String> = absent
-                .iter()
-                .map(|&i| format!("task-{i}-of-{of}.json"))
-                .collect();
-            format!(" (no result from {})", files.join(", "))
-        } else {
-            String::new()
-        };
+        let mut absent: Vec<usize> = missing.iter().map(|j| j % of).collect();
+        absent.sort_unstable();
+        absent.dedup();
+        let files: Vec<String> = absent
+            .iter()
+            .map(|&i| format!("task-{i}-of-{of}.json"))
+            .collect();
         return Err(SweepError::Missing {
             count: missing.len(),
             total,
             items: ranges(&missing),
-            hint,
+            hint: format!(" (no result from {})", files.join(", ")),
         });
     }
     Ok(slots.into_iter().flatten().collect())
 }
 
-/// The statistics per point, design and metric; on inconsistency, the offending item's position
-/// in `items` and what is wrong.
-fn summarise(
-    first: &TaskResult,
-    grid: &Grid,
-    items: &[(usize, &ItemResult)],
-) -> Result<SweepResult, (usize, String)> {
+/// The statistics per point, design and metric. Every item's designs and metric values are
+/// already checked to be as many as its grid point's scenario and the spec have.
+fn summarise(first: &TaskResult, grid: &Grid, items: &[(usize, &ItemResult)]) -> SweepResult {
     let spec = &first.spec;
     let seeds = grid.seeds().len();
     let mut points = Vec::with_capacity(grid.points());
     for point in 0..grid.points() {
         let runs = &items[point * seeds..(point + 1) * seeds];
         let (_, head) = runs[0];
-        for (offset, (_, item)) in runs.iter().enumerate() {
-            let labels = |item: &ItemResult| -> Vec<String> {
-                item.designs.iter().map(|d| d.label.clone()).collect()
-            };
-            if labels(item) != labels(head) {
-                return Err((
-                    point * seeds + offset,
-                    "its designs differ from its seed 0's".into(),
-                ));
-            }
-            if item
-                .designs
-                .iter()
-                .any(|d| d.metrics.len() != spec.metrics.len())
-            {
-                return Err((
-                    point * seeds + offset,
-                    "its metric count differs from the spec's".into(),
-                ));
-            }
-        }
         let designs = head
             .designs
             .iter()
@@ -315,7 +276,10 @@ fn summarise(
                     .map(|(m, metric)| {
                         let values: Vec<f64> = runs
                             .iter()
-                            .filter_map(|(_, item)| item.designs[d].metrics[m])
+                            .filter_map(|(_, item)| {
+                                item.designs.get(d).and_then(|design| design.metrics.get(m))
+                            })
+                            .filter_map(|value| *value)
                             .collect();
                         MetricResult {
                             path: metric.path.clone(),
@@ -332,7 +296,7 @@ fn summarise(
             designs,
         });
     }
-    Ok(SweepResult {
+    SweepResult {
         format: SWEEP_FORMAT.into(),
         schema_version: SWEEP_SCHEMA_VERSION,
         doormat_version: first.doormat_version.clone(),
@@ -350,9 +314,11 @@ fn summarise(
                 measured: metric::is_measured(&m.path),
             })
             .collect(),
-        failed: items.iter().map(|(_, item)| item.failed).sum(),
+        failed: items
+            .iter()
+            .fold(0, |sum: u64, (_, item)| sum.saturating_add(item.failed)),
         points,
-    })
+    }
 }
 
 /// The first 12 hex digits of a hash, for messages.

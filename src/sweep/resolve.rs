@@ -5,16 +5,21 @@
 use std::path::Path;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::{
-    Grid, Item, ScenarioSource, Seeds, SweepError, SweepSpec,
+    Grid, Item, ScenarioSource, Seeds, SweepError, SweepSpec, checksum,
+    file::{self, MAX_SWEEP_BYTES},
     pointer::{self, Write},
 };
 use crate::scenario::{BUNDLED, Scenario, bundled};
 
 /// Most items a sweep may have: beyond, the grid is surely a mistake.
 pub const MAX_ITEMS: usize = 1_000_000;
+/// Most grid points a sweep may have. Each is a scenario built and validated before anything
+/// runs, so a few short lists of values must not multiply into millions of them.
+pub const MAX_POINTS: usize = 10_000;
+/// Longest sweep name: it names the results folder.
+pub const MAX_NAME_CHARS: usize = 100;
 
 /// A checked sweep, ready to run.
 #[derive(Debug, Clone)]
@@ -38,10 +43,7 @@ pub struct Point {
 impl Sweep {
     /// Reads and checks the sweep file at `path`; a relative scenario path is relative to it.
     pub fn from_file(path: &Path) -> Result<Self, SweepError> {
-        let text = std::fs::read_to_string(path).map_err(|error| SweepError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        let text = file::read_text(path, MAX_SWEEP_BYTES)?;
         Self::load(&text, path.parent()).map_err(|error| error.in_file(path))
     }
 
@@ -61,6 +63,15 @@ impl Sweep {
         let seed = base.get("seed").and_then(Value::as_u64).unwrap_or_default();
         let grid = Grid::new(&spec.parameters, &spec.seeds, seed)
             .ok_or_else(|| invalid("parameters", format!("more than {MAX_ITEMS} runs")))?;
+        if grid.points() > MAX_POINTS {
+            return Err(invalid(
+                "parameters",
+                format!(
+                    "{} grid points, more than the {MAX_POINTS} allowed",
+                    grid.points()
+                ),
+            ));
+        }
         let points = (0..grid.points())
             .map(|point| build_point(&spec, &base, &grid, point))
             .collect::<Result<Vec<_>, _>>()?;
@@ -135,11 +146,7 @@ pub(crate) fn assignment(spec: &SweepSpec, values: &[Value]) -> String {
 /// SHA-256, in hex, of doormat's version, the spec and the resolved base scenario.
 pub(crate) fn fingerprint(version: &str, spec: &SweepSpec, base: &Value) -> String {
     let identity = (version, spec, base);
-    let bytes = serde_json::to_vec(&identity).unwrap_or_default();
-    Sha256::digest(&bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    checksum::sha256_hex(&serde_json::to_vec(&identity).unwrap_or_default())
 }
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> SweepError {
@@ -149,18 +156,29 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> SweepError {
     }
 }
 
-fn check_name(name: &str) -> Result<(), SweepError> {
-    let ok = !name.is_empty()
+/// Checks that `name` can name a results folder inside `--out` and nothing else: 1 to
+/// [`MAX_NAME_CHARS`] ASCII letters, digits, `-` and `_` (so no `/`, `..`, or absolute path).
+pub fn check_name(name: &str) -> Result<(), SweepError> {
+    match name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(invalid("name", problem)),
+    }
+}
+
+/// What is wrong with `name` as a sweep name (see [`check_name`]), if anything.
+pub(crate) fn name_problem(name: &str) -> Option<String> {
+    let ok = (1..=MAX_NAME_CHARS).contains(&name.len())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    match ok {
-        true => Ok(()),
-        false => Err(invalid(
-            "name",
-            format!("expected letters, digits, '-' or '_', found {name:?}"),
-        )),
-    }
+    let shown: String = name.chars().take(MAX_NAME_CHARS + 1).collect();
+    (!ok).then(|| {
+        format!(
+            "expected 1 to {MAX_NAME_CHARS} letters, digits, '-' or '_', found {} characters: \
+             {shown:?}",
+            name.chars().count()
+        )
+    })
 }
 
 /// The base scenario as normalised JSON, overrides applied and the result validated.
@@ -171,13 +189,10 @@ fn base_scenario(spec: &SweepSpec, base_dir: Option<&Path>) -> Result<Value, Swe
             Scenario::load(&Value::Object(object.clone()).to_string()),
         ),
         ScenarioSource::Named(name) => {
-            let file = base_dir.map(|dir| dir.join(name)).filter(|f| f.is_file());
-            if let Some(file) = file {
-                let text = std::fs::read_to_string(&file).map_err(|error| SweepError::Read {
-                    path: file.clone(),
-                    error,
-                })?;
-                (file.display().to_string(), Scenario::load(&text))
+            let path = base_dir.map(|dir| dir.join(name)).filter(|f| f.is_file());
+            if let Some(path) = path {
+                let text = file::read_text(&path, MAX_SWEEP_BYTES)?;
+                (path.display().to_string(), Scenario::load(&text))
             } else if let Some(loaded) = bundled(name) {
                 (name.clone(), loaded)
             } else {

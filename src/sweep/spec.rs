@@ -10,7 +10,7 @@ use super::SweepError;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepSpec {
-    /// Short name; results go to `<out>/<name>/`. Letters, digits, `-` and `_`.
+    /// Short name; results go to `<out>/<name>/`. 1 to 100 letters, digits, `-` and `_`.
     pub name: String,
     /// What the sweep asks, and what each point costs to run.
     #[serde(default)]
@@ -107,15 +107,9 @@ impl Metric {
 }
 
 impl SweepSpec {
-    /// Parses sweep JSON, naming the JSON path, line and column of the first error.
+    /// Parses sweep JSON, naming the JSON path, line and column of the first error; anything
+    /// after the document is refused.
     pub fn from_json(text: &str) -> Result<Self, SweepError> {
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let spec =
-            serde_path_to_error::deserialize(&mut *deserializer).map_err(SweepError::parse)?;
-        deserializer.end().map_err(|error| SweepError::Parse {
-            path: "(top level)".into(),
-            message: error.to_string(),
-        })?;
-        Ok(spec)
+        super::file::parse_strict(text)
     }
 }

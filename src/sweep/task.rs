@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicU64;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Sweep, SweepError, SweepSpec, metric};
+use super::{Sweep, SweepError, SweepSpec, file, metric};
 use crate::{
     report::Summary,
     sim::{RunOptions, run},
@@ -21,8 +21,8 @@ use crate::{
 
 /// The `format` field of task result files.
 pub const TASK_FORMAT: &str = "doormat-sweep-task";
-/// Version of the task result layout; bumped on any incompatible change.
-pub const TASK_SCHEMA_VERSION: u32 = 1;
+/// Version of the task result layout; bumped on any incompatible change (2: checksums).
+pub const TASK_SCHEMA_VERSION: u32 = 2;
 
 /// Task `index` of `of`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +68,17 @@ impl TaskSelection {
     pub fn file_name(&self) -> String {
         format!("task-{}-of-{}.json", self.index, self.of)
     }
+
+    /// The task a file name `task-I-of-N.json` names (decimal, no leading zeros, `I < N`), if
+    /// it is one.
+    pub fn from_file_name(name: &str) -> Option<Self> {
+        let (index, of) = name
+            .strip_prefix("task-")?
+            .strip_suffix(".json")?
+            .split_once("-of-")?;
+        let task = Self::new(index.parse().ok()?, of.parse().ok()?).ok()?;
+        (task.file_name() == name).then_some(task)
+    }
 }
 
 /// One item's results.
@@ -89,6 +100,9 @@ pub struct ItemResult {
     /// The run's measured figures (wall time, throughput, memory, CPU per message), which
     /// differ on every run: kept apart from the metrics.
     pub measured: Value,
+    /// SHA-256 of this item's canonical JSON without this field
+    /// ([`ItemResult::expected_checksum`]).
+    pub checksum: String,
 }
 
 /// One design's metric values in one item.
@@ -128,6 +142,9 @@ pub struct TaskResult {
     pub scenario: Value,
     /// This task's items, in order.
     pub items: Vec<ItemResult>,
+    /// SHA-256 of the file's canonical JSON without this field
+    /// ([`TaskResult::expected_checksum`]).
+    pub checksum: String,
 }
 
 impl Sweep {
@@ -179,7 +196,9 @@ impl Sweep {
             failed: summary.designs.iter().map(|d| d.counts.failed).sum(),
             designs,
             measured: metric::measured_part(&json),
-        })
+            checksum: String::new(),
+        }
+        .sealed())
     }
 
     /// Runs every item of `task`, one after the other.
@@ -192,9 +211,9 @@ impl Sweep {
         Ok(self.task_result(task, items))
     }
 
-    /// A task's result from its items' results.
+    /// A task's result from its items' results, sealed with checksums ([`TaskResult::seal`]).
     pub fn task_result(&self, task: TaskSelection, items: Vec<ItemResult>) -> TaskResult {
-        TaskResult {
+        let mut result = TaskResult {
             format: TASK_FORMAT.into(),
             schema_version: TASK_SCHEMA_VERSION,
             doormat_version: env!("CARGO_PKG_VERSION").into(),
@@ -206,13 +225,17 @@ impl Sweep {
             spec: self.spec().clone(),
             scenario: self.base_scenario().clone(),
             items,
-        }
+            checksum: String::new(),
+        };
+        result.seal();
+        result
     }
 }
 
 impl TaskResult {
     /// Parses a task result, naming the JSON path, line and column of the first error, and
-    /// refusing other formats and layout versions.
+    /// refusing other formats and layout versions and anything after the document. Whether it
+    /// fits its sweep and its checksums is checked by [`merge`](super::merge).
     pub fn from_json(text: &str) -> Result<Self, SweepError> {
         /// Just the header, read first so that another kind of file gets a clear message.
         #[derive(Deserialize)]
@@ -236,8 +259,7 @@ impl TaskResult {
                 (None, _) => return Err(wrong("no `format` field".into())),
             }
         }
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(deserializer).map_err(SweepError::parse)
+        file::parse_strict(text)
     }
 }
 
@@ -253,5 +275,24 @@ mod test {
         assert!(TaskSelection::new(3, 3).is_err());
         assert!(TaskSelection::new(0, 0).is_err());
         assert_eq!(TaskSelection::WHOLE.items(3), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn only_canonical_task_file_names_name_a_task() {
+        assert_eq!(
+            TaskSelection::from_file_name("task-2-of-3.json"),
+            Some(TaskSelection::new(2, 3).unwrap())
+        );
+        for name in [
+            "task-3-of-3.json",
+            "task-02-of-3.json",
+            "task-+1-of-3.json",
+            "task-1-of-3.json.bak",
+            "task-1-of-3-of-4.json",
+            "Task-1-of-3.json",
+            "task--of-3.json",
+        ] {
+            assert_eq!(TaskSelection::from_file_name(name), None, "{name}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use std::{fs, path::PathBuf};
 use doormat::protocol::message::WireMessage;
 use proptest::{collection::vec, prelude::*};
 
-use self::harness::{FIXTURE, Stats, TARGETS};
+use self::harness::{EDIT, FIXTURE, Stats, TARGETS, TASK_FILES};
 
 fn corpus_dir(target: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -144,6 +144,112 @@ fn regenerate_fuzz_corpus() {
     }
     for seed in harness::seeds() {
         fs::write(corpus_dir(seed.target).join(&seed.name), &seed.bytes).unwrap();
+    }
+}
+
+/// The `task` seeds, made from task files run now: genuine files merge (alone they miss items,
+/// together they merge and pass every check of the harness), damaged ones are refused, and each
+/// edit script changes a genuine file in a way merge must refuse, except the one that writes
+/// back the byte that was there.
+#[test]
+fn task_seeds_exercise_merge_and_its_refusals() {
+    use doormat::sweep::{TaskResult, merge};
+    let parse = |bytes: &[u8]| TaskResult::from_json(std::str::from_utf8(bytes).unwrap());
+    let genuine: Vec<(String, TaskResult)> = TASK_FILES
+        .iter()
+        .map(|(name, text)| (name.clone(), TaskResult::from_json(text).unwrap()))
+        .collect();
+    assert!(merge(&genuine).is_ok());
+    for (name, bytes) in harness::task_seeds() {
+        harness::task(&bytes);
+        match name.as_str() {
+            "trailing-garbage" | "two-documents" | "truncated" => {
+                assert!(parse(&bytes).is_err(), "{name}")
+            }
+            "sweep-escapes-out" => {
+                let first = bytes.split(|&b| b == 0).next().unwrap();
+                let mut set = genuine.clone();
+                set[0].1 = parse(first).unwrap();
+                let error = merge(&set).unwrap_err().to_string();
+                assert!(error.contains("../../x"), "{error}");
+            }
+            edit if edit.starts_with("edit-") => {
+                assert_eq!(bytes[0], EDIT, "{name}");
+                let (k, at) = (
+                    usize::from(bytes[1]),
+                    usize::from(u16::from_be_bytes([bytes[2], bytes[3]])),
+                );
+                let original = TASK_FILES[k].1.as_bytes()[at];
+                assert_eq!(original == bytes[4], name == "edit-nothing", "{name}");
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every number in a genuine task file is covered: a digit changed anywhere (headers, spec,
+/// scenario, seeds, metric values, measured figures, checksums) is refused at merge unless the
+/// value it gives is the same, as the `task` harness checks. Every other digit of both files, so
+/// the test stays quick.
+#[test]
+fn a_changed_digit_anywhere_in_a_task_file_is_refused() {
+    let mut tried = 0;
+    for (k, (_, text)) in TASK_FILES.iter().enumerate() {
+        let digits = text.bytes().enumerate().filter(|(_, b)| b.is_ascii_digit());
+        for (at, digit) in digits.step_by(2) {
+            let [hi, lo] = u16::try_from(at).unwrap().to_be_bytes();
+            let other = if digit == b'9' { b'0' } else { digit + 1 };
+            harness::task(&[EDIT, k as u8, hi, lo, other]);
+            tried += 1;
+        }
+    }
+    assert!(tried > 100, "{tried}");
+}
+
+/// Writes the `task` seeds into `fuzz/corpus/task/`, from task files run now:
+/// `cargo test --test all -- --ignored regenerate_task_corpus`.
+#[test]
+#[ignore = "writes files: run by hand to refresh fuzz/corpus/task/"]
+fn regenerate_task_corpus() {
+    let dir = corpus_dir("task");
+    fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in harness::task_seeds() {
+        fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// A genuine task file's edit script: which file, then one to five byte writes.
+fn task_edit_script() -> impl Strategy<Value = Vec<u8>> {
+    // Mostly digits, which keep the JSON valid and change a number.
+    let byte = prop_oneof![3 => b'0'..=b'9', 1 => any::<u8>()];
+    (any::<u8>(), vec((any::<u16>(), byte), 1..6)).prop_map(|(which, writes)| {
+        let mut script = vec![EDIT, which];
+        for (at, byte) in writes {
+            script.extend(at.to_be_bytes());
+            script.push(byte);
+        }
+        script
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Any edit of a genuine task file that still parses is refused at merge exactly when it
+    /// changes what the file means (see `harness::task`).
+    #[test]
+    fn edited_task_files_merge_only_when_unchanged(script in task_edit_script()) {
+        harness::task(&script);
+    }
+
+    /// Arbitrary text as sweep and task files: parsed, merged or refused, never a panic.
+    #[test]
+    fn arbitrary_task_text_never_panics(text in "[{}\\[\\]\":,0-9a-z \\x00-]{0,200}") {
+        harness::task(text.as_bytes());
     }
 }
 

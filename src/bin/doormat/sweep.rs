@@ -12,8 +12,8 @@ use doormat::{
     sim::engine::expected_messages,
     sweep::{
         BUNDLED, ItemResult, Merged, SWEEP_CSV, SWEEP_JSON, SWEEP_MEASURED_JSON, Sweep,
-        SweepResult, TaskSelection, bundled, merge as merge_tasks, read_task, write_sweep,
-        write_task,
+        SweepResult, TaskSelection, bundled, check_name, merge as merge_tasks, read_task,
+        write_sweep, write_task,
     },
 };
 use indicatif::{ProgressBar, ProgressStyle};
@@ -82,6 +82,9 @@ pub(crate) fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
         .map(|file| Ok((file.display().to_string(), read_task(file)?)))
         .collect::<Result<Vec<_>>>()?;
     let merged = merge_tasks(&tasks)?;
+    // The folder's name comes from the task files: `merge` has checked it against their specs,
+    // and it is checked again here, where it becomes a path, so it stays one folder in `out`.
+    check_name(&merged.result.sweep)?;
     finish(&merged, &out.join(&merged.result.sweep), quiet)?;
     anyhow::ensure!(
         merged.result.failed == 0,
@@ -107,7 +110,8 @@ fn load(source: &str) -> Result<Sweep> {
     Ok(Sweep::from_file(path)?)
 }
 
-/// The `task-*-of-*.json` files in `dir`.
+/// The `task-*-of-*.json` files in `dir`, by name only: what each is (a FIFO, a folder) and
+/// whether its name is exactly `task-I-of-N.json` is checked when it is read.
 fn task_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))?;
     let mut files = Vec::new();

@@ -66,7 +66,7 @@ fn a_theft_takes_only_the_epoch_keys_alive_then() {
             "epoch {epoch} at hour {at}"
         );
         assert_eq!(
-            holdings.secrets,
+            holdings.secrets_required,
             u64::from(alive),
             "epoch {epoch} at hour {at}"
         );

@@ -2,6 +2,7 @@
 
 mod bundled;
 mod cli;
+mod hostile;
 mod merge;
 mod spec;
 mod stats;

@@ -187,3 +187,35 @@ fn timing_figures_are_measured_and_counts_are_not() {
     assert!(!is_measured("/exposure/fraction"));
     assert!(!is_measured("/lawful/yield"));
 }
+
+/// The name becomes a folder: 1 to 100 letters, digits, `-` and `_`, nothing that climbs out.
+#[test]
+fn a_sweep_name_is_one_short_plain_folder_name() {
+    let named =
+        |name: &str| load(&TINY.replace("\"name\": \"tiny\"", &format!("\"name\": {name:?}")));
+    assert!(named(&"n".repeat(100)).is_ok());
+    for name in ["", "..", "../x", "/tmp/x", "a b", "é", &"n".repeat(101)] {
+        match named(name) {
+            Err(SweepError::Invalid { field, .. }) => assert_eq!(field, "name", "{name:?}"),
+            other => panic!("{name:?}: expected an invalid name, got {other:?}"),
+        }
+    }
+}
+
+/// Three short lists of values multiply into more grid points than may be built: refused
+/// before any point's scenario is.
+#[test]
+fn too_many_grid_points_are_refused_before_they_are_built() {
+    let values: Vec<u32> = (1..=30).collect();
+    let parameter = |path: &str| json!({"path": path, "values": values});
+    let mut spec: serde_json::Value = serde_json::from_str(TINY).unwrap();
+    spec["parameters"] = json!([
+        parameter("/traffic/messages_per_user_per_day"),
+        parameter("/population/users"),
+        parameter("/duration_days"),
+    ]);
+    let start = std::time::Instant::now();
+    let message = load(&spec.to_string()).unwrap_err().to_string();
+    assert!(message.contains("27000 grid points"), "{message}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+}

@@ -1,0 +1,105 @@
+//! Reading sweep and task files, which may come from another machine: only regular files, of a
+//! bounded size checked before anything is read, in UTF-8, holding exactly one JSON document.
+//!
+//! The file's metadata is read before it is opened, so a FIFO or a device never blocks or
+//! streams forever, and a directory is named as such.
+
+use std::{io::Read, path::Path};
+
+use serde::de::DeserializeOwned;
+
+use super::SweepError;
+
+/// Largest task result file read: a million items of a few hundred bytes each fit easily.
+pub const MAX_TASK_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest sweep or scenario file read by a sweep: far beyond any hand-written file.
+pub const MAX_SWEEP_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The text of the regular file at `path`, refused (before it is opened) if it is anything else
+/// or larger than `limit` bytes, and refused if it is not UTF-8.
+pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, SweepError> {
+    let unreadable = |reason: String| SweepError::Unreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let read_error = |error| SweepError::Read {
+        path: path.to_path_buf(),
+        error,
+    };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    check_kind(&metadata, limit).map_err(unreadable)?;
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    // The file may have been replaced between the two calls: check what was opened.
+    check_kind(&file.metadata().map_err(read_error)?, limit).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(unreadable(format!("grew beyond {limit} bytes while read")));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        unreadable(format!("not UTF-8 text: invalid byte at offset {at}"))
+    })
+}
+
+/// Why `metadata` is not that of a regular file of at most `limit` bytes.
+fn check_kind(metadata: &std::fs::Metadata, limit: u64) -> Result<(), String> {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return Err("is a folder, not a file".into());
+    }
+    if !kind.is_file() {
+        return Err("is not a regular file (a FIFO, socket or device?)".into());
+    }
+    if metadata.len() > limit {
+        return Err(format!(
+            "is {} bytes, more than the {limit} bytes allowed",
+            metadata.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Parses `text` as exactly one JSON document of type `T`, naming the JSON path, line and
+/// column of the first error; anything but whitespace after the document is refused.
+pub(crate) fn parse_strict<T: DeserializeOwned>(text: &str) -> Result<T, SweepError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut *deserializer).map_err(SweepError::parse)?;
+    deserializer.end().map_err(|error| SweepError::Parse {
+        path: "(after the document)".into(),
+        message: format!("{error}: expected the end of the file"),
+    })?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn trailing_data_is_refused_with_its_position() {
+        let error = parse_strict::<serde_json::Value>("{\"a\": 1}\n}x").unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("line 2 column 1"), "{message}");
+        assert!(parse_strict::<serde_json::Value>("{\"a\": 1}{\"a\": 1}").is_err());
+        assert!(parse_strict::<serde_json::Value>(" {\"a\": 1} \n").is_ok());
+    }
+
+    #[test]
+    fn a_folder_and_an_oversized_file_are_refused_before_reading() {
+        let dir = std::env::temp_dir().join(format!("doormat-read-text-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let message = read_text(&dir, 10).unwrap_err().to_string();
+        assert!(message.contains("folder"), "{message}");
+        let file = dir.join("big.json");
+        std::fs::write(&file, "12345678901").unwrap();
+        let message = read_text(&file, 10).unwrap_err().to_string();
+        assert!(message.contains("11 bytes"), "{message}");
+        std::fs::write(&file, b"ab\xffcd").unwrap();
+        let message = read_text(&file, 10).unwrap_err().to_string();
+        assert!(message.contains("offset 2"), "{message}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
