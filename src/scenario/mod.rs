@@ -5,6 +5,7 @@
 //! a default documents it; units are in the field names (`_days`, `_s`, `_bytes`).
 
 mod bundled;
+mod estimate;
 mod validate;
 
 use schemars::JsonSchema;
@@ -12,7 +13,11 @@ use serde::{Deserialize, Serialize};
 
 pub use self::{
     bundled::{BUNDLED, bundled},
-    validate::{Estimate, MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
+    estimate::{
+        BASELINE_BYTES, Budget, CPU_BUDGET_SECONDS, Estimate, FALLBACK_MEMORY_BYTES, MEMORY_SHARE,
+        Refusal, machine_memory_bytes,
+    },
+    validate::{MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
 };
 use crate::{
     adversary::{AdversarySpec, LawfulSpec},

@@ -1,12 +1,13 @@
 //! `doormat plot RESULTS_DIR`: redraws a run's figures from its `summary.json` into
-//! `RESULTS_DIR/plots/`, as SVG and PNG, and its `report.html`, without rerunning anything.
+//! `RESULTS_DIR/plots/`, as SVG and PNG, and its `report.html`, without rerunning anything. The
+//! folder is rebuilt beside itself and swapped in whole, as `doormat run` writes it.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 use doormat::{
     plot::{figure_svgs, write_run_figures},
-    report::html::write_report,
+    report::{ResultsFolder, html::write_report},
 };
 
 pub(crate) fn plot(results: &Path) -> Result<()> {
@@ -28,7 +29,10 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let summary: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow!("{}: not valid JSON: {e}", path.display()))?;
-    let written = draw(results, &summary).with_context(|| path.display().to_string())?;
+    let folder = ResultsFolder::begin(results)?;
+    carry_over(results, folder.path())?;
+    let written = draw(folder.path(), &summary).with_context(|| path.display().to_string())?;
+    folder.commit()?;
     if written == 0 {
         println!("{}: no figure has data", path.display());
     } else {
@@ -37,6 +41,21 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
             results.join("plots").display(),
             results.join("report.html").display()
         );
+    }
+    Ok(())
+}
+
+/// Copies the run's own files (`summary.json`, the CSVs) into the temporary folder that will
+/// replace `results`; the figures and the page are drawn anew beside them.
+fn carry_over(results: &Path, staging: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(results).with_context(|| results.display().to_string())? {
+        let entry = entry.with_context(|| results.display().to_string())?;
+        let name = entry.file_name();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && name != "report.html" && !name.to_string_lossy().starts_with('.') {
+            std::fs::copy(entry.path(), staging.join(&name))
+                .with_context(|| entry.path().display().to_string())?;
+        }
     }
     Ok(())
 }
