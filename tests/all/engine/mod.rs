@@ -2,6 +2,8 @@
 
 mod cli;
 mod determinism;
+mod estimate;
+mod output;
 mod properties;
 mod scenarios;
 mod validation;
