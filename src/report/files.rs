@@ -133,16 +133,22 @@ impl ResultsFolder {
                 ),
             })?
             .to_owned();
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        if target.exists() && !target.is_dir() {
-            return Err(ReportError::Io {
-                path: target.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    "exists and is not a folder",
-                ),
-            });
+        let not_a_folder = |path: &Path| ReportError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "exists and is not a folder",
+            ),
+        };
+        if let Some(file) = target.ancestors().find(|p| p.exists() && !p.is_dir()) {
+            return Err(not_a_folder(file));
         }
+        std::fs::create_dir_all(&parent).map_err(|e| {
+            io(&parent)(std::io::Error::new(
+                e.kind(),
+                format!("cannot create this folder: {e}"),
+            ))
+        })?;
         let lock_path = parent.join(hidden(&name, ".lock"));
         let lock = take_lock(target, &lock_path)?;
         remove_stale(&parent, &name, target);

@@ -58,8 +58,8 @@ fn absurd_runs_are_refused_before_they_allocate() {
         (
             "long",
             default_with(|s| {
-                s["population"]["users"] = json!(2_000_000);
-                s["duration_days"] = json!(30);
+                s["population"]["users"] = json!(10_000_000);
+                s["duration_days"] = json!(36);
             }),
             "--allow-long",
         ),
@@ -91,7 +91,7 @@ fn absurd_runs_are_refused_before_they_allocate() {
     let long: Scenario =
         serde_json::from_str(&std::fs::read_to_string(dir.join("long.json")).unwrap()).unwrap();
     let hours = long.estimate().cpu_seconds / 3600.0;
-    assert!(hours > 1000.0, "{hours} CPU-hours");
+    assert!(hours > 2000.0, "{hours} CPU-hours");
     // --allow-long lifts the CPU budget, not the memory one.
     let allowed = limited(&[
         "validate",

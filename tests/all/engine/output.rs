@@ -89,12 +89,12 @@ fn leftovers(results: &Path) -> Vec<String> {
 fn killing_at_every_write_step_leaves_the_old_run_or_the_new() {
     let dir = scratch("kill");
     let target = dir.join("results/tiny");
-    assert!(run(&dir, PLAIN, 1, None).status.success());
-    let old = snapshot(&target);
     assert!(run(&dir, PLAIN, 2, None).status.success());
     let new_files: Vec<PathBuf> = snapshot(&target).into_keys().collect();
     assert!(run(&dir, PLAIN, 1, None).status.success());
-    assert_eq!(seed_of(&snapshot(&target)), Some(1));
+    // Measured timings differ from run to run: the old run is this one, byte for byte.
+    let mut old = snapshot(&target);
+    assert_eq!(seed_of(&old), Some(1));
     let (mut saw_old, mut saw_new) = (false, false);
     for step in 1..=new_files.len() + 2 {
         let out = run(&dir, PLAIN, 2, Some(step));
@@ -109,7 +109,7 @@ fn killing_at_every_write_step_leaves_the_old_run_or_the_new() {
             saw_new = true;
             // Back to the old run for the next step.
             assert!(run(&dir, PLAIN, 1, None).status.success());
-            assert_eq!(snapshot(&target).keys().count(), old.len());
+            old = snapshot(&target);
         }
     }
     assert!(saw_old && saw_new, "old {saw_old}, new {saw_new}");
@@ -219,7 +219,8 @@ fn fails_fast(out: &Path, expected: &str) {
     assert_eq!(result.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains(expected), "{stderr}");
-    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+    assert!(stderr.matches("os error").count() <= 1, "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
 
 /// An output location that cannot be written fails before the simulation, with one clear error.
@@ -228,24 +229,48 @@ fn an_unwritable_out_fails_before_simulating() {
     let dir = scratch("unwritable");
     let file = dir.join("a-file");
     std::fs::write(&file, "x").unwrap();
-    fails_fast(&file, "a-file");
-    fails_fast(&file.join("below"), "a-file");
-    fails_fast(Path::new("/proc/doormat-results"), "/proc");
+    fails_fast(&file, "a-file: exists and is not a folder");
+    fails_fast(&file.join("below"), "a-file: exists and is not a folder");
+    fails_fast(
+        Path::new("/proc/doormat-results"),
+        "/proc/doormat-results: No such file",
+    );
     let read_only = dir.join("read-only");
     std::fs::create_dir(&read_only).unwrap();
     let mut permissions = std::fs::metadata(&read_only).unwrap().permissions();
     permissions.set_readonly(true);
     std::fs::set_permissions(&read_only, permissions).unwrap();
-    if std::fs::write(read_only.join("probe"), "x").is_ok() {
-        eprintln!("skipped the read-only folder: this user writes through permissions (root)");
-    } else {
+    if std::fs::write(read_only.join("probe"), "x").is_err() {
         fails_fast(&read_only, "read-only");
+    } else if read_only_mount(&read_only) {
+        // Root writes through permissions, not through a read-only mount.
+        fails_fast(&read_only, "Read-only file system");
+        let _ = Command::new("umount").arg(&read_only).status();
+    } else {
+        eprintln!("skipped the read-only folder: root here, and no read-only mount allowed");
     }
     let mut permissions = std::fs::metadata(&read_only).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     permissions.set_readonly(false);
     std::fs::set_permissions(&read_only, permissions).unwrap();
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Makes `dir` a read-only bind mount of itself, where this user may mount.
+fn read_only_mount(dir: &Path) -> bool {
+    let mount = |args: &[&str]| {
+        Command::new("mount")
+            .args(args)
+            .arg(dir)
+            .arg(dir)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    mount(&["--bind"])
+        && (mount(&["-o", "remount,bind,ro"]) || {
+            let _ = Command::new("umount").arg(dir).status();
+            false
+        })
 }
 
 /// On a full disk the run fails with exit 2 and the old folder stays whole (needs a tmpfs
