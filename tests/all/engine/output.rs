@@ -233,7 +233,7 @@ fn an_unwritable_out_fails_before_simulating() {
     fails_fast(&file.join("below"), "a-file: exists and is not a folder");
     fails_fast(
         Path::new("/proc/doormat-results"),
-        "/proc/doormat-results: No such file",
+        "/proc/doormat-results: cannot create this folder",
     );
     let read_only = dir.join("read-only");
     std::fs::create_dir(&read_only).unwrap();
