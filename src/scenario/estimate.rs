@@ -113,7 +113,11 @@ impl Scenario {
                         }
                         // Ghost devices tap only the targets' conversations.
                         DesignSpec::Ghost(_) => GHOST_SHARE * messages_per_design * per_message,
-                        DesignSpec::Plain | DesignSpec::Backup(_) => 0.0,
+                        // Both sides' plaintexts sealed into backups, which the adversary opens.
+                        DesignSpec::Backup(_) => {
+                            BACKUP_COPIES * messages_per_design * mean_bytes * BYTE_COST_S
+                        }
+                        DesignSpec::Plain => 0.0,
                     }
             })
             .sum();

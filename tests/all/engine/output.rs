@@ -312,3 +312,34 @@ fn a_full_disk_leaves_the_old_folder() {
         std::panic::resume_unwind(panic);
     }
 }
+
+/// `doormat plot` rebuilds the figures and the page beside the folder and swaps it in: the
+/// run's own files stay byte for byte, figures it no longer draws go.
+#[test]
+fn plot_replaces_the_figures_whole() {
+    let dir = scratch("plot");
+    let target = dir.join("results/tiny");
+    assert!(run(&dir, PLAIN, 1, None).status.success());
+    let before = snapshot(&target);
+    std::fs::write(target.join("plots/stray.svg"), "<svg/>").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_doormat"))
+        .arg("plot")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = snapshot(&target);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    for file in ["summary.json", "designs.csv", "timeseries.csv"] {
+        assert_eq!(after[Path::new(file)], before[Path::new(file)], "{file}");
+    }
+    assert_eq!(leftovers(&dir.join("results")), Vec::<String>::new());
+    std::fs::remove_dir_all(dir).unwrap();
+}
