@@ -194,8 +194,9 @@ impl ResultsFolder {
                 .with_file_name(hidden(name, &format!(".old-{}-{n}", std::process::id())));
             swap(&self.staging, &self.target, &aside)?;
             step();
-            // The staging path now holds the old results.
-            std::fs::remove_dir_all(&self.staging).map_err(io(&self.staging))?;
+            // The staging path now holds the old results; the new ones are in place whatever
+            // happens to them, and the next run removes them if this cannot.
+            let _ = std::fs::remove_dir_all(&self.staging);
         } else {
             std::fs::rename(&self.staging, &self.target).map_err(io(&self.target))?;
         }

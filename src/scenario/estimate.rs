@@ -124,7 +124,7 @@ impl Scenario {
         // The busiest conversation: a user with a single contact sends all its messages there,
         // and its partner, with about `median` contacts, replies; bursts and turns are
         // geometric, so a few standard deviations on top.
-        let busiest = user_days * (1.0 + 2.0 / contacts.median.max(1.0)) + 8.0 * user_days.sqrt();
+        let busiest = user_days * (1.0 + 2.0 / contacts.median.max(1.0)) + 12.0 * user_days.sqrt();
         let escrow = self
             .designs
             .iter()

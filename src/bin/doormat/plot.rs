@@ -29,7 +29,11 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let summary: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow!("{}: not valid JSON: {e}", path.display()))?;
-    let folder = ResultsFolder::begin(results)?;
+    // `.` or `results/default/.` have no name of their own: name the folder by its full path.
+    let canonical = results
+        .canonicalize()
+        .with_context(|| results.display().to_string())?;
+    let folder = ResultsFolder::begin(&canonical)?;
     carry_over(results, folder.path())?;
     let written = draw(folder.path(), &summary).with_context(|| path.display().to_string())?;
     folder.commit()?;

@@ -218,7 +218,7 @@ proptest! {
     /// transcript the adversary reads dominates the memory, well above allocator noise.
     #[test]
     fn the_estimate_is_within_2x_of_a_small_run(
-        users in 10u64..40,
+        users in 12u64..40,
         days in prop::sample::select(vec![0.5, 1.0]),
         rate in prop::sample::select(vec![20.0, 50.0]),
         bytes in prop::sample::select(vec![50_000.0, 100_000.0]),
