@@ -182,6 +182,28 @@ impl ResultsFolder {
         write_atomic(&path, bytes)
     }
 
+    /// Copies the target's top-level files whose name `keep` accepts into the temporary folder,
+    /// for a rewrite that replaces only some files (`doormat plot` keeps `summary.json` and the
+    /// CSVs; a sweep would keep its `task-I-of-N.json`). Returns how many were copied.
+    pub fn carry_over(&self, keep: impl Fn(&str) -> bool) -> Result<usize, ReportError> {
+        let Ok(entries) = std::fs::read_dir(&self.target) else {
+            return Ok(0);
+        };
+        let mut copied = 0;
+        for entry in entries {
+            let entry = entry.map_err(io(&self.target))?;
+            let name = entry.file_name();
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if is_file && name.to_str().is_some_and(&keep) {
+                let to = self.staging.join(&name);
+                std::fs::copy(entry.path(), &to).map_err(io(&to))?;
+                step();
+                copied += 1;
+            }
+        }
+        Ok(copied)
+    }
+
     /// Replaces the target with the temporary folder in one atomic exchange (or, where the file
     /// system cannot exchange, two renames), then removes the old results.
     pub fn commit(mut self) -> Result<PathBuf, ReportError> {

@@ -34,7 +34,8 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
         .canonicalize()
         .with_context(|| results.display().to_string())?;
     let folder = ResultsFolder::begin(&canonical)?;
-    carry_over(results, folder.path())?;
+    // The run's own files stay; the figures and the page are drawn anew beside them.
+    folder.carry_over(|name| name != "report.html" && !name.starts_with('.'))?;
     let written = draw(folder.path(), &summary).with_context(|| path.display().to_string())?;
     folder.commit()?;
     if written == 0 {
@@ -45,21 +46,6 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
             results.join("plots").display(),
             results.join("report.html").display()
         );
-    }
-    Ok(())
-}
-
-/// Copies the run's own files (`summary.json`, the CSVs) into the temporary folder that will
-/// replace `results`; the figures and the page are drawn anew beside them.
-fn carry_over(results: &Path, staging: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(results).with_context(|| results.display().to_string())? {
-        let entry = entry.with_context(|| results.display().to_string())?;
-        let name = entry.file_name();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_file && name != "report.html" && !name.to_string_lossy().starts_with('.') {
-            std::fs::copy(entry.path(), staging.join(&name))
-                .with_context(|| entry.path().display().to_string())?;
-        }
     }
     Ok(())
 }

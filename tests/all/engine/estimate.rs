@@ -209,7 +209,7 @@ fn probe(users: u64, days: f64, rate: f64, bytes: f64, median: f64, design: usiz
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 3, ..ProptestConfig::default() })]
 
     /// On random small runs, the estimate's CPU time and memory are within 2× of the measured
     /// ones. Both sides are *growth*: the run minus the same scenario with almost no messages
