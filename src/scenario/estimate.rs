@@ -277,7 +277,7 @@ impl fmt::Display for Refusal {
                 limit_bytes,
             } => write!(
                 f,
-                "run too large for this machine: {}; the limit is {} (80 % of its memory); \
+                "run too large for this machine: {}; the limit is {} (80 % of the memory this process may use); \
                  lower population.users, population.contacts, traffic or message sizes, or --threads",
                 estimate.describe(*threads),
                 bytes(*limit_bytes),
