@@ -28,12 +28,12 @@ pub enum PlotError {
         message: String,
     },
     /// A folder could not be created.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The folder.
         path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
+        /// The OS error, printed in the message rather than chained, so it shows once.
+        error: std::io::Error,
     },
     /// A figure file could not be written.
     #[error(transparent)]

@@ -125,9 +125,9 @@ pub fn render_png<C: Render>(chart: &C) -> Result<Vec<u8>, PlotError> {
 pub fn write<C: Render>(chart: &C, dir: &Path, stem: &str) -> Result<(), PlotError> {
     let svg = render_svg(chart)?;
     let png = render_png(chart)?;
-    std::fs::create_dir_all(dir).map_err(|source| PlotError::Io {
+    std::fs::create_dir_all(dir).map_err(|error| PlotError::Io {
         path: dir.to_path_buf(),
-        source,
+        error,
     })?;
     write_atomic(&dir.join(format!("{stem}.svg")), svg.as_bytes())?;
     write_atomic(&dir.join(format!("{stem}.png")), &png)?;

@@ -1,4 +1,5 @@
-//! Results for machines and people: `summary.json` and CSV time series, written atomically.
+//! Results for machines and people: `summary.json` and CSV time series, written into a
+//! [`ResultsFolder`] that replaces the old results whole.
 
 mod adversary;
 mod files;
@@ -12,14 +13,15 @@ pub use self::{
         AdversarySummary, Distribution, ExposureSummary, HealingSummary, HourFraction,
         LawfulSummary,
     },
-    files::{ReportError, write_atomic},
+    files::{ReportError, ResultsFolder, write_atomic},
     summary::{DesignSummary, PerMessage, SCHEMA_VERSION, Summary, peak_memory_bytes},
 };
 
 use std::path::Path;
 
 /// Writes `summary.json`, `timeseries.csv`, `designs.csv` and, with an adversary,
-/// `exposure.csv` into `dir` (created if needed), each atomically.
+/// `exposure.csv` into `dir` (created if needed): a [`ResultsFolder`]'s temporary folder, so
+/// that the run's files replace the old ones all together.
 pub fn write_results(dir: &Path, summary: &Summary) -> Result<(), ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
         path: dir.to_path_buf(),

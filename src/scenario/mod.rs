@@ -7,6 +7,7 @@
 //! default documents it; units are in the field names (`_days`, `_s`, `_bytes`).
 
 mod bundled;
+mod estimate;
 mod strict;
 mod validate;
 
@@ -20,7 +21,11 @@ pub(crate) use self::validate::rounded;
 pub use self::validate::{MAX_DESIGNS, MAX_NAME_LEN};
 pub use self::{
     bundled::{BUNDLED, bundled},
-    validate::{Estimate, MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
+    estimate::{
+        BASELINE_BYTES, Budget, CPU_BUDGET_SECONDS, Estimate, FALLBACK_MEMORY_BYTES, MEMORY_SHARE,
+        Refusal, machine_memory_bytes,
+    },
+    validate::{MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
 };
 use crate::{
     adversary::{AdversarySpec, LawfulSpec},

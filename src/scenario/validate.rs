@@ -4,10 +4,7 @@
 use std::fmt;
 
 use super::Scenario;
-use crate::design::{
-    DesignSpec,
-    escrow::{Granularity, Scope},
-};
+use crate::design::{DesignSpec, escrow::Scope};
 
 /// One problem, at one JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,20 +31,6 @@ impl fmt::Display for ValidationErrors {
     }
 }
 
-/// What a run of the scenario will take, from its parameters.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
-    /// Expected conversations (contact pairs).
-    pub conversations: f64,
-    /// Expected messages per design.
-    pub messages_per_design: f64,
-    /// Rough single-core CPU seconds for all designs, from typical per-operation costs on a
-    /// 2-core reference machine (handshakes, DH steps, messages, escrow fields).
-    pub cpu_seconds: f64,
-    /// Rough peak memory in bytes (contact graph and per-user counters).
-    pub memory_bytes: f64,
-}
-
 /// Longest scenario name: it names the results folder, and file systems limit a name to 255
 /// bytes.
 pub const MAX_NAME_LEN: usize = 100;
@@ -57,15 +40,6 @@ pub const MAX_DESIGNS: usize = 64;
 pub const MAX_USERS: u64 = 50_000_000;
 /// Largest expected message count per design: about a day of CPU on two cores.
 pub const MAX_MESSAGES_PER_DESIGN: f64 = 2e10;
-/// Typical cost of one message (encrypt and decrypt, 100 bytes), in seconds.
-const MESSAGE_COST_S: f64 = 2.5e-6;
-/// Typical cost of one conversation's start: two devices' keys and X3DH, both sides, in seconds.
-const HANDSHAKE_COST_S: f64 = 8e-4;
-/// Typical cost of one DH ratchet step (a key generation and two X25519), in seconds.
-const DH_STEP_COST_S: f64 = 1.25e-4;
-/// Typical cost of one escrow field sealed by its sender and recomputed by its recipient.
-const ESCROW_FIELD_COST_S: f64 = 1.8e-4;
-
 impl Scenario {
     /// Checks every field; returns all problems found.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
@@ -234,7 +208,7 @@ impl Scenario {
                          the limit is {MAX_MESSAGES_PER_DESIGN:.0e} messages per design",
                         estimate.messages_per_design,
                         estimate.cpu_seconds / 3600.0,
-                        estimate.memory_bytes / f64::from(1u32 << 30),
+                        estimate.peak_memory_bytes(1) / f64::from(1u32 << 30),
                     ),
                 });
             }
@@ -243,46 +217,6 @@ impl Scenario {
             Ok(())
         } else {
             Err(ValidationErrors(errors))
-        }
-    }
-
-    /// What the run will take, roughly, from the parameters alone.
-    pub fn estimate(&self) -> Estimate {
-        let users = self.population.users as f64;
-        let contacts =
-            self.population.contacts.median * (self.population.contacts.sigma.powi(2) / 2.0).exp();
-        let conversations = users * contacts.min(f64::from(self.population.contacts.max)) / 2.0;
-        let messages_per_design =
-            users * self.traffic.messages_per_user_per_day * self.duration_days;
-        // A DH step where a conversation turns: about one message in `burst_mean`.
-        let dh_steps = messages_per_design / self.traffic.burst_mean.max(1.0);
-        let plain = messages_per_design * MESSAGE_COST_S
-            + conversations * HANDSHAKE_COST_S
-            + dh_steps * DH_STEP_COST_S;
-        let cpu_seconds = self
-            .designs
-            .iter()
-            .map(|design| {
-                plain
-                    + match design {
-                        DesignSpec::Escrow(spec) => {
-                            ESCROW_FIELD_COST_S
-                                * match spec.granularity {
-                                    Granularity::Message => messages_per_design,
-                                    Granularity::Chain => dh_steps,
-                                    Granularity::Session => conversations,
-                                }
-                        }
-                        DesignSpec::Ghost(_) => messages_per_design * MESSAGE_COST_S,
-                        DesignSpec::Plain | DesignSpec::Backup(_) => 0.0,
-                    }
-            })
-            .sum();
-        Estimate {
-            conversations,
-            messages_per_design,
-            cpu_seconds,
-            memory_bytes: conversations * 16.0 + users * 64.0,
         }
     }
 }

@@ -31,6 +31,9 @@ pub(crate) enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        /// Run even if the estimate exceeds the CPU budget (24 CPU-hours).
+        #[arg(long)]
+        allow_long: bool,
     },
     /// Run a parameter sweep, or one task of it, and write <out>/<sweep name>/.
     Sweep {
@@ -70,6 +73,9 @@ pub(crate) enum Command {
     Validate {
         /// A scenario file, or the name of a bundled scenario.
         scenario: String,
+        /// Accept an estimate above the CPU budget (24 CPU-hours), as `run --allow-long` does.
+        #[arg(long)]
+        allow_long: bool,
     },
     /// Redraw a run's figures from RESULTS_DIR/summary.json into RESULTS_DIR/plots/ (SVG + PNG).
     Plot {

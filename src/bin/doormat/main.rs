@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use doormat::scenario::{BUNDLED, Scenario, ScenarioError, bundled};
+use doormat::scenario::{BUNDLED, Budget, Scenario, ScenarioError, bundled};
 
 use crate::args::{Args, Command};
 
@@ -32,12 +32,13 @@ fn dispatch(args: Args) -> Result<()> {
             seed,
             out,
             quiet,
+            allow_long,
         } => {
             let mut scenario = load(scenario.as_deref().unwrap_or("default"))?;
             if let Some(seed) = seed {
                 scenario.seed = seed;
             }
-            run::run(&scenario, threads, &out, quiet)
+            run::run(&scenario, threads, &out, quiet, allow_long)
         }
         Command::Sweep {
             sweep,
@@ -48,16 +49,16 @@ fn dispatch(args: Args) -> Result<()> {
             quiet,
         } => sweep::sweep(&sweep, task.zip(of), threads, &out, quiet),
         Command::Merge { inputs, out, quiet } => sweep::merge(&inputs, &out, quiet),
-        Command::Validate { scenario } => {
+        Command::Validate {
+            scenario,
+            allow_long,
+        } => {
             let scenario = load(&scenario)?;
+            let threads = run::threads(0);
             let estimate = scenario.estimate();
-            println!(
-                "{}: valid; about {:.0} conversations, {:.3e} messages per design, {:.0} CPU-seconds",
-                scenario.name,
-                estimate.conversations,
-                estimate.messages_per_design,
-                estimate.cpu_seconds
-            );
+            println!("{}: valid; {}", scenario.name, estimate.describe(threads));
+            estimate.check(&Budget::of_machine(allow_long), threads)?;
+            println!("{}: fits this machine's budget", scenario.name);
             Ok(())
         }
         Command::Plot { results } => plot::plot(&results),

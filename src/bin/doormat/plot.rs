@@ -1,12 +1,13 @@
 //! `doormat plot RESULTS_DIR`: redraws a run's figures from its `summary.json` into
-//! `RESULTS_DIR/plots/`, as SVG and PNG, and its `report.html`, without rerunning anything.
+//! `RESULTS_DIR/plots/`, as SVG and PNG, and its `report.html`, without rerunning anything. The
+//! folder is rebuilt beside itself and swapped in whole, as `doormat run` writes it.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 use doormat::{
     plot::{figure_svgs, write_run_figures},
-    report::html::write_report,
+    report::{ResultsFolder, html::write_report},
 };
 
 pub(crate) fn plot(results: &Path) -> Result<()> {
@@ -28,7 +29,15 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let summary: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow!("{}: not valid JSON: {e}", path.display()))?;
-    let written = draw(results, &summary).with_context(|| path.display().to_string())?;
+    // `.` or `results/default/.` have no name of their own: name the folder by its full path.
+    let canonical = results
+        .canonicalize()
+        .with_context(|| results.display().to_string())?;
+    let folder = ResultsFolder::begin(&canonical)?;
+    // The run's own files stay; the figures and the page are drawn anew beside them.
+    folder.carry_over(|name| name != "report.html" && !name.starts_with('.'))?;
+    let written = draw(folder.path(), &summary).with_context(|| path.display().to_string())?;
+    folder.commit()?;
     if written == 0 {
         println!("{}: no figure has data", path.display());
     } else {

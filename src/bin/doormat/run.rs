@@ -8,13 +8,25 @@ use std::{
 
 use anyhow::Result;
 use doormat::{
-    report::{Summary, write_results},
-    scenario::Scenario,
+    report::{ResultsFolder, Summary, write_results},
+    scenario::{Budget, Scenario},
     sim::{RunOptions, engine::expected_messages, run as simulate},
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub(crate) fn run(scenario: &Scenario, threads: usize, out: &Path, quiet: bool) -> Result<()> {
+/// Runs `scenario`: refuses it before anything is allocated if its estimate exceeds this
+/// machine's budget, and before anything is simulated if its results folder cannot be written.
+pub(crate) fn run(
+    scenario: &Scenario,
+    threads: usize,
+    out: &Path,
+    quiet: bool,
+    allow_long: bool,
+) -> Result<()> {
+    scenario
+        .estimate()
+        .check(&Budget::of_machine(allow_long), self::threads(threads))?;
+    let folder = ResultsFolder::begin(&out.join(&scenario.name))?;
     let progress = AtomicU64::new(0);
     let done = AtomicBool::new(false);
     let total = expected_messages(scenario) * scenario.designs.len() as u64;
@@ -33,9 +45,9 @@ pub(crate) fn run(scenario: &Scenario, threads: usize, out: &Path, quiet: bool) 
         output
     })?;
     let summary = Summary::new(scenario, &output);
-    let dir = out.join(&scenario.name);
-    write_results(&dir, &summary)?;
-    let figures = crate::plot::draw(&dir, &serde_json::to_value(&summary)?)?;
+    write_results(folder.path(), &summary)?;
+    let figures = crate::plot::draw(folder.path(), &serde_json::to_value(&summary)?)?;
+    let dir = folder.commit()?;
     if !quiet {
         print_table(&summary);
         println!(
@@ -59,6 +71,14 @@ pub(crate) fn run(scenario: &Scenario, threads: usize, out: &Path, quiet: bool) 
         "{failed} messages failed to decrypt or to pass their checks"
     );
     Ok(())
+}
+
+/// The worker threads a run will use: `requested`, or one per core for 0.
+pub(crate) fn threads(requested: usize) -> usize {
+    if requested > 0 {
+        return requested;
+    }
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 fn show_progress(progress: &AtomicU64, done: &AtomicBool, total: u64) {

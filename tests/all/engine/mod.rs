@@ -3,6 +3,8 @@
 mod cli;
 mod delivery;
 mod determinism;
+mod estimate;
+mod output;
 mod parser;
 mod parser_minor;
 mod properties;
