@@ -131,6 +131,16 @@ impl Scenario {
                 t.messages_per_user_per_day
             ),
         );
+        if let super::Pattern::FixedBursts { n } = t.pattern {
+            check(
+                (1..=super::MAX_FIXED_BURST).contains(&n),
+                "traffic.pattern.n",
+                format!(
+                    "expected 1 to {} messages per turn, found {n}",
+                    super::MAX_FIXED_BURST
+                ),
+            );
+        }
         for (value, path) in [
             (t.burst_mean, "traffic.burst_mean"),
             (t.turns_mean, "traffic.turns_mean"),
@@ -233,8 +243,8 @@ impl Scenario {
         let conversations = users * contacts.min(f64::from(self.population.contacts.max)) / 2.0;
         let messages_per_design =
             users * self.traffic.messages_per_user_per_day * self.duration_days;
-        // A DH step where a conversation turns: about one message in `burst_mean`.
-        let dh_steps = messages_per_design / self.traffic.burst_mean.max(1.0);
+        // A DH step where a conversation turns: about one message per turn.
+        let dh_steps = messages_per_design / self.traffic.mean_turn();
         let plain = messages_per_design * MESSAGE_COST_S
             + conversations * HANDSHAKE_COST_S
             + dh_steps * DH_STEP_COST_S;
