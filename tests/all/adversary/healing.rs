@@ -17,6 +17,7 @@ use doormat::{
         traffic::{Scripted, script},
     },
 };
+use rand::RngExt;
 use serde_json::json;
 
 const HORIZON: SimTime = 4 * 86_400;
@@ -202,27 +203,56 @@ fn copies(script: &[Scripted], count: u64) -> Vec<(SimTime, usize)> {
         .iter()
         .find(|m| m.from == responder)
         .map_or(0, |m| m.delivered_at + 1);
-    let end = script.last().unwrap().sent_at + 600;
+    let end = script.last().unwrap().sent_at + 1;
     (0..count)
         .map(|k| (start + (end - start) * k / count, (k % 2) as usize))
         .collect()
 }
 
+/// A dense script: bursts of mean `burst` messages, 0 to 2 seconds apart, each arriving 1 to 3
+/// seconds after it is sent, so sends and deliveries often share a second and turns overlap in
+/// flight. The responder sends nothing before the first message reaches it.
+fn dense(seed: u64, burst: u32, count: usize) -> Vec<Scripted> {
+    let mut random = rng(seed, Stream::Traffic, 1);
+    let mut next = |n: u32| random.random::<u32>() % n;
+    let mut script: Vec<Scripted> = Vec::new();
+    let (mut t, mut from) = (0, 0);
+    for _ in 0..count {
+        t += SimTime::from(next(3));
+        if next(burst) == 0 {
+            from = 1 - from;
+        }
+        let delivered_at = t + 1 + SimTime::from(next(3));
+        script.push(Scripted {
+            from: if t <= script.first().map_or(0, |m| m.delivered_at) { 0 } else { from },
+            sent_at: t,
+            delivered_at,
+            size: 16,
+        });
+    }
+    script
+}
+
 #[test]
 fn the_follower_reads_what_a_textbook_thief_reads_on_long_bursts() {
-    // Long bursts with gaps of a second or two, so sends and deliveries often share a second,
-    // and offline periods that reorder messages across turns.
-    for (seed, offline) in [(3, 0.0), (4, 0.2)] {
-        let script = traffic_script(&traffic(Pattern::Natural, 1.5, 1.0, offline), 150.0, seed);
-        assert!(script.len() > 300, "{}", script.len());
-        let copies = copies(&script, 90);
+    // Dense long bursts; then the traffic model's, with gaps of a second or two and offline
+    // periods that reorder messages across turns.
+    let scripts = [
+        dense(1, 10, 400),
+        dense(2, 25, 400),
+        traffic_script(&traffic(Pattern::Natural, 1.5, 1.0, 0.0), 80.0, 3),
+        traffic_script(&traffic(Pattern::Natural, 1.5, 1.0, 0.2), 80.0, 4),
+    ];
+    for (seed, script) in scripts.iter().enumerate() {
+        assert!(script.len() > 250, "{}", script.len());
+        let copies = copies(script, 40);
         let reads: Vec<Vec<bool>> = copies
             .iter()
-            .map(|(at, side)| textbook(&script, *at, *side))
+            .map(|(at, side)| textbook(script, *at, *side))
             .collect();
-        let want = expected(&script, &copies, &reads);
-        assert!(want.exposed > 500, "a weak test: {}", want.exposed);
-        assert_eq!(measured(&script, &copies), want, "seed {seed}");
+        let want = expected(script, &copies, &reads);
+        assert!(want.exposed > 200, "a weak test: {}", want.exposed);
+        assert_eq!(measured(script, &copies), want, "script {seed}");
     }
 }
 
