@@ -75,7 +75,13 @@ pub fn assess(
     }
 }
 
-pub(super) fn offer(readable: &mut Readable, index: usize, at: SimTime, compromise: usize, since: SimTime) {
+pub(super) fn offer(
+    readable: &mut Readable,
+    index: usize,
+    at: SimTime,
+    compromise: usize,
+    since: SimTime,
+) {
     if readable[index].is_none_or(|(t, _, _)| at < t) {
         readable[index] = Some((at, compromise, since));
     }

@@ -43,6 +43,23 @@ impl Survival {
         }
     }
 
+    /// The estimate from counts that are lower bounds: `at_least` (value → how many were known
+    /// only to reach at least that value). A stolen session censored after reading m messages
+    /// read at least m, so it is at risk of healing at every value below m but not at m itself
+    /// (its message m was never sent): in the usual terms, censored just after m − 1.
+    pub fn estimate_at_least(events: &Counts, at_least: &Counts) -> Self {
+        let mut censored = Counts::default();
+        for (value, count) in &at_least.0 {
+            if let Some(before) = value.checked_sub(1) {
+                *censored.0.entry(before).or_default() += count;
+            }
+        }
+        let mut curve = Self::estimate(events, &censored);
+        let last = at_least.0.keys().next_back().copied();
+        curve.followed_up_to = curve.followed_up_to.max(last.map(|v| v.saturating_sub(1)));
+        curve
+    }
+
     /// S(t): the estimated share surviving past `t`; `None` beyond the longest follow-up
     /// (where the data say nothing), unless every observation had its event by then.
     pub fn at(&self, t: u64) -> Option<f64> {
@@ -54,6 +71,19 @@ impl Survival {
             .map_or(1.0, |(_, s)| *s);
         let observed = self.followed_up_to.is_some_and(|end| t <= end);
         (observed || s == 0.0).then_some(s)
+    }
+
+    /// The restricted mean: the area under the curve up to the longest follow-up, the mean
+    /// value if no observation went on longer. For whole-number values (messages) it is
+    /// Σₖ S(k), the mean of a count.
+    pub fn restricted_mean(&self) -> Option<f64> {
+        let end = self.followed_up_to?;
+        let (mut area, mut from, mut survival) = (0.0, 0, 1.0);
+        for &(value, after) in self.steps.iter().take_while(|(v, _)| *v <= end) {
+            area += survival * (value - from) as f64;
+            (from, survival) = (value, after);
+        }
+        Some(area + survival * end.saturating_sub(from) as f64)
     }
 
     /// The median: the smallest value at which S drops to one half or below; `None` if it never
@@ -99,13 +129,18 @@ mod tests {
         assert_eq!(curve.steps.len(), table.len());
         for ((value, s), (week, expected)) in curve.steps.iter().zip(table) {
             assert_eq!(*value, week);
-            assert!((s - expected).abs() < 5e-5, "S({week}) = {s}, table {expected}");
+            assert!(
+                (s - expected).abs() < 5e-5,
+                "S({week}) = {s}, table {expected}"
+            );
         }
         assert_eq!(curve.median(), Some(23));
         assert_eq!(curve.at(5), Some(1.0));
         assert!((curve.at(21).unwrap() - 0.6275).abs() < 5e-5);
         assert!((curve.at(35).unwrap() - 0.4482).abs() < 5e-5);
         assert_eq!(curve.at(36), None, "nobody was followed past week 35");
+        // The restricted mean up to week 35, as R's survival package prints it (23.287).
+        assert!((curve.restricted_mean().unwrap() - 23.287).abs() < 5e-4);
     }
 
     #[test]
@@ -113,14 +148,37 @@ mod tests {
         let curve = Survival::estimate(&counts(&[1, 2, 2, 4]), &Counts::default());
         assert_eq!(curve.steps, [(1, 0.75), (2, 0.25), (4, 0.0)]);
         assert_eq!(curve.median(), Some(2));
-        assert_eq!(curve.at(9), Some(0.0), "all had healed: none left beyond the follow-up");
+        assert_eq!(
+            curve.at(9),
+            Some(0.0),
+            "all had healed: none left beyond the follow-up"
+        );
+        assert_eq!(
+            curve.restricted_mean(),
+            Some(2.25),
+            "the plain mean of 1, 2, 2, 4"
+        );
+    }
+
+    #[test]
+    fn a_lower_bound_is_not_at_risk_at_its_own_value() {
+        // Two healed after 0 messages; one read 1 and the run ended; one saw no message at all
+        // (known only to read at least 0), which says nothing about healing at 0.
+        let curve = Survival::estimate_at_least(&counts(&[0, 0]), &counts(&[0, 1]));
+        assert_eq!(curve.steps, [(0, 1.0 - 2.0 / 3.0)]);
+        assert_eq!(curve.at(0), Some(1.0 - 2.0 / 3.0));
+        assert_eq!(
+            curve.at(1),
+            None,
+            "nobody was seen to read a second message"
+        );
     }
 
     #[test]
     fn mostly_censored_has_no_median() {
         let curve = Survival::estimate(&counts(&[3]), &counts(&[1, 5, 5]));
-        assert_eq!(curve.steps, [(3, 2.0 / 3.0)]);
+        assert_eq!(curve.steps, [(3, 1.0 - 1.0 / 3.0)]);
         assert_eq!(curve.median(), None);
-        assert_eq!(curve.at(5), Some(2.0 / 3.0));
+        assert_eq!(curve.at(5), Some(1.0 - 1.0 / 3.0));
     }
 }

@@ -232,14 +232,15 @@ impl<'a> Run<'a> {
             .map_or_else(Vec::new, |h| bins(h));
         let open = stats.get("not_healed_by_end").and_then(Value::as_u64);
         if let Some(open) = open.filter(|n| *n > 0) {
-            let (lo, hi) = bins
-                .last()
-                .map_or((0.0, 1.0), |(lo, hi, _)| (*lo, *hi));
+            let (lo, hi) = bins.last().map_or((0.0, 1.0), |(lo, hi, _)| (*lo, *hi));
             let width = hi - lo;
             bins.push((hi + width, hi + 2.0 * width, open));
         }
         let (unit, x_label) = if what == "hours" {
-            (" h", "simulated hours from device compromise to healing, per stolen session")
+            (
+                " h",
+                "simulated hours from device compromise to healing, per stolen session",
+            )
         } else {
             (
                 " messages",
@@ -261,15 +262,24 @@ impl<'a> Run<'a> {
                  the end of the run"
             ));
         }
-        let shares: Vec<String> = [("hour_1", "1 h"), ("hours_24", "24 h"), ("days_7", "7 days")]
-            .iter()
-            .filter_map(|(key, name)| {
-                let share = healing.pointer(&format!("/unhealed_share_at/{key}"))?.as_f64()?;
-                Some(format!("{} % at {name}", short(100.0 * share)))
-            })
-            .collect();
+        let shares: Vec<String> = [
+            ("hour_1", "1 h"),
+            ("hours_24", "24 h"),
+            ("days_7", "7 days"),
+        ]
+        .iter()
+        .filter_map(|(key, name)| {
+            let share = healing
+                .pointer(&format!("/unhealed_share_at/{key}"))?
+                .as_f64()?;
+            Some(format!("{} % at {name}", short(100.0 * share)))
+        })
+        .collect();
         if !shares.is_empty() {
-            extra.push(format!("still unhealed (Kaplan–Meier): {}", shares.join(", ")));
+            extra.push(format!(
+                "still unhealed (Kaplan–Meier): {}",
+                shares.join(", ")
+            ));
         }
         Some(Histogram {
             title,

@@ -166,6 +166,9 @@ pub struct HealingCurve {
     /// The Kaplan–Meier median; `null` if more than half the sessions had not healed within
     /// the follow-up.
     pub median: Option<f64>,
+    /// The Kaplan–Meier restricted mean: the area under the curve up to the longest
+    /// follow-up, the mean if every session had been followed until it healed.
+    pub restricted_mean: Option<f64>,
     /// `[value, share still unhealed just after it]` at each value where sessions healed.
     pub survival: Vec<[f64; 2]>,
     /// The healed sessions only (mean, deciles, histogram), a lower bound when some are
@@ -187,13 +190,13 @@ pub struct UnhealedShare {
 }
 
 impl HealingCurve {
-    fn new(healed: &Counts, censored: &Counts, scale: f64) -> Option<Self> {
+    fn new(healed: &Counts, censored: &Counts, curve: Survival, scale: f64) -> Option<Self> {
         if healed.total() + censored.total() == 0 {
             return None;
         }
-        let curve = Survival::estimate(healed, censored);
         Some(Self {
             median: curve.median().map(|v| v as f64 / scale),
+            restricted_mean: curve.restricted_mean().map(|v| v / scale),
             survival: curve
                 .steps
                 .iter()
@@ -312,14 +315,21 @@ impl HealingSummary {
             sessions: reference.sessions(),
             healed_sessions: reference.healed_messages.total(),
             not_healed_by_end: reference.censored_messages.total(),
+            // A session censored after m messages read at least m; one censored at the end of
+            // the run could not have healed there (nothing is sent at the end).
             per_session_messages: HealingCurve::new(
                 &reference.healed_messages,
                 &reference.censored_messages,
+                Survival::estimate_at_least(
+                    &reference.healed_messages,
+                    &reference.censored_messages,
+                ),
                 1.0,
             ),
             per_session_hours: HealingCurve::new(
                 &reference.healed_seconds,
                 &reference.censored_seconds,
+                seconds.clone(),
                 HOUR as f64,
             ),
             unhealed_share_at: UnhealedShare {

@@ -324,7 +324,10 @@ fn healing_sentence(label: &str, healing: &Value) -> Option<String> {
         Some(m) => format!("{}{unit}", decimal(m, 1)),
         None => "not reached".into(),
     };
-    if healing.pointer("/per_session_messages").is_some_and(Value::is_object) {
+    if healing
+        .pointer("/per_session_messages")
+        .is_some_and(Value::is_object)
+    {
         let _ = write!(
             s,
             "; the Kaplan–Meier median per session is {} messages read and {} until a new DH \
@@ -333,13 +336,17 @@ fn healing_sentence(label: &str, healing: &Value) -> Option<String> {
             median("per_session_hours", &format!("{NBSP}h"))
         );
     }
-    let shares: Vec<String> = [("hour_1", "1 h"), ("hours_24", "24 h"), ("days_7", "7 days")]
-        .iter()
-        .filter_map(|(key, name)| {
-            let share = number(healing, &format!("/unhealed_share_at/{key}"))?;
-            Some(format!("{} % after {name}", decimal(100.0 * share, 1)))
-        })
-        .collect();
+    let shares: Vec<String> = [
+        ("hour_1", "1 h"),
+        ("hours_24", "24 h"),
+        ("days_7", "7 days"),
+    ]
+    .iter()
+    .filter_map(|(key, name)| {
+        let share = number(healing, &format!("/unhealed_share_at/{key}"))?;
+        Some(format!("{} % after {name}", decimal(100.0 * share, 1)))
+    })
+    .collect();
     if !shares.is_empty() {
         let _ = write!(s, "; still unhealed: {}", shares.join(", "));
     }

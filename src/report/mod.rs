@@ -9,8 +9,8 @@ mod summary;
 
 pub use self::{
     adversary::{
-        AdversarySummary, Distribution, ExposureSummary, HealingCurve, HealingSummary, HourFraction,
-        LawfulSummary, UnhealedShare,
+        AdversarySummary, Distribution, ExposureSummary, HealingCurve, HealingSummary,
+        HourFraction, LawfulSummary, UnhealedShare,
     },
     files::{ReportError, write_atomic},
     summary::{DesignSummary, PerMessage, SCHEMA_VERSION, Summary, peak_memory_bytes},

@@ -64,8 +64,14 @@ mod tests {
     fn a_send_precedes_a_delivery_in_the_same_second() {
         // Side 1's reply arrives at 10, the second in which side 0 sends message 2.
         let script = [message(0, 1, 2), message(1, 5, 10), message(0, 10, 11)];
-        assert_eq!(side_events(&script, 0, 0), [(0, true), (2, true), (1, false)]);
-        assert_eq!(side_events(&script, 1, 0), [(0, false), (1, true), (2, false)]);
+        assert_eq!(
+            side_events(&script, 0, 0),
+            [(0, true), (2, true), (1, false)]
+        );
+        assert_eq!(
+            side_events(&script, 1, 0),
+            [(0, false), (1, true), (2, false)]
+        );
     }
 
     #[test]

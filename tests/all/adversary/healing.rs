@@ -51,8 +51,12 @@ fn traffic(pattern: Pattern, gaps_s: f64, latency_s: f64, offline: f64) -> Traff
 /// doormat's reference measurement: `plain`, one copy of side `side` at each `(at, side)`,
 /// each followed on its own.
 fn measured(script: &[Scripted], copies: &[(SimTime, usize)]) -> Reference {
-    let (design, _) = Design::build(&DesignSpec::Plain, HORIZON, &mut rng(1, Stream::Authority, 0))
-        .unwrap();
+    let (design, _) = Design::build(
+        &DesignSpec::Plain,
+        HORIZON,
+        &mut rng(1, Stream::Authority, 0),
+    )
+    .unwrap();
     let run = DesignRun {
         design,
         backup: None,
@@ -61,10 +65,14 @@ fn measured(script: &[Scripted], copies: &[(SimTime, usize)]) -> Reference {
     };
     let mut roles = Roles::default();
     for (k, (at, side)) in copies.iter().enumerate() {
-        roles.copies.entry(*side as u32).or_default().push(DeviceCopy {
-            owner: Owner::Reference(k as u32),
-            at: *at,
-        });
+        roles
+            .copies
+            .entry(*side as u32)
+            .or_default()
+            .push(DeviceCopy {
+                owner: Owner::Reference(k as u32),
+                at: *at,
+            });
     }
     let adversary: AdversarySpec = serde_json::from_value(json!({
         "compromises": [{ "at_hours": 1, "secret": { "kind": "backup_key" } }],
@@ -224,7 +232,11 @@ fn dense(seed: u64, burst: u32, count: usize) -> Vec<Scripted> {
         }
         let delivered_at = t + 1 + SimTime::from(next(3));
         script.push(Scripted {
-            from: if t <= script.first().map_or(0, |m| m.delivered_at) { 0 } else { from },
+            from: if t <= script.first().map_or(0, |m| m.delivered_at) {
+                0
+            } else {
+                from
+            },
             sent_at: t,
             delivered_at,
             size: 16,
@@ -283,7 +295,11 @@ fn fixed_patterns_match_the_closed_forms_exactly() {
         // they answer, so the closed form of what is sent after the copy holds exactly.
         let script = traffic_script(&traffic(pattern, 20.0, 15.0, 0.3), 60.0, 9);
         for (k, m) in script.iter().enumerate() {
-            assert_eq!(m.from, script[0].from ^ ((k / n) % 2), "{pattern:?}: sender {k}");
+            assert_eq!(
+                m.from,
+                script[0].from ^ ((k / n) % 2),
+                "{pattern:?}: sender {k}"
+            );
         }
         let copies = copies(&script, 40);
         let mut prospective = 0;
@@ -332,5 +348,43 @@ fn the_uniform_average_is_n_minus_a_half() {
             })
             .sum();
         assert_eq!(sum, n * (2 * n - 1), "n = {n}");
+    }
+}
+
+/// `traffic.pattern` parses its three kinds, refuses unknown fields, and names `n`'s path.
+#[test]
+fn traffic_patterns_parse_strictly_and_name_the_path() {
+    let load = |pattern: serde_json::Value| {
+        let text = json!({
+            "name": "p", "description": "d", "seed": 1, "duration_days": 1,
+            "population": { "users": 2 }, "designs": [{ "kind": "plain" }],
+            "traffic": { "pattern": pattern },
+        });
+        doormat::scenario::Scenario::load(&text.to_string())
+    };
+    let pattern = |p: serde_json::Value| load(p).unwrap().traffic.pattern;
+    assert_eq!(pattern(json!({ "kind": "natural" })), Pattern::Natural);
+    assert_eq!(
+        pattern(json!({ "kind": "alternating" })),
+        Pattern::Alternating
+    );
+    assert_eq!(
+        pattern(json!({ "kind": "fixed_bursts", "n": 50 })),
+        Pattern::FixedBursts { n: 50 }
+    );
+    for (bad, words) in [
+        (
+            json!({ "kind": "fixed_bursts", "n": 0 }),
+            "traffic.pattern.n",
+        ),
+        (
+            json!({ "kind": "fixed_bursts", "n": 10_001 }),
+            "traffic.pattern.n",
+        ),
+        (json!({ "kind": "fixed_bursts", "n": 5, "m": 1 }), "m"),
+        (json!({ "kind": "ping_pong" }), "ping_pong"),
+    ] {
+        let error = load(bad.clone()).unwrap_err().to_string();
+        assert!(error.contains(words), "{bad}: {error}");
     }
 }
