@@ -152,7 +152,7 @@ fn fixed<R: Rng + ?Sized>(
         t = f64::max(t, start);
         for message in 0..count(rng, per_exchange) {
             let side = first ^ ((sent / turn) % 2) as Side;
-            let turns = sent > 0 && sent % turn == 0;
+            let turns = sent > 0 && sent.is_multiple_of(turn);
             if message > 0 {
                 let mean = if turns {
                     traffic.reply_delay_mean_s
