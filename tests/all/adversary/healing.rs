@@ -250,20 +250,26 @@ fn the_follower_reads_what_a_textbook_thief_reads_on_long_bursts() {
     // Dense long bursts; then the traffic model's, with gaps of a second or two and offline
     // periods that reorder messages across turns.
     let scripts = [
-        dense(1, 10, 400),
-        dense(2, 25, 400),
-        traffic_script(&traffic(Pattern::Natural, 1.5, 1.0, 0.0), 80.0, 3),
-        traffic_script(&traffic(Pattern::Natural, 1.5, 1.0, 0.2), 80.0, 4),
+        (dense(1, 10, 300), 40),
+        (dense(2, 25, 300), 40),
+        (
+            traffic_script(&traffic(Pattern::Natural, 1.5, 1.0, 0.0), 80.0, 3),
+            16,
+        ),
+        (
+            traffic_script(&traffic(Pattern::Natural, 1.5, 1.0, 0.2), 80.0, 4),
+            16,
+        ),
     ];
-    for (seed, script) in scripts.iter().enumerate() {
+    for (seed, (script, count)) in scripts.iter().enumerate() {
         assert!(script.len() > 250, "{}", script.len());
-        let copies = copies(script, 40);
+        let copies = copies(script, *count);
         let reads: Vec<Vec<bool>> = copies
             .iter()
             .map(|(at, side)| textbook(script, *at, *side))
             .collect();
         let want = expected(script, &copies, &reads);
-        assert!(want.exposed > 200, "a weak test: {}", want.exposed);
+        assert!(want.exposed > 100, "a weak test: {}", want.exposed);
         assert_eq!(measured(script, &copies), want, "script {seed}");
     }
 }
