@@ -394,3 +394,44 @@ fn traffic_patterns_parse_strictly_and_name_the_path() {
         assert!(error.contains(words), "{bad}: {error}");
     }
 }
+
+/// The report's healing block from raw counts: sessions still readable at the end count, as
+/// censored, in every figure, and a share past the longest follow-up is `null`.
+#[test]
+fn censored_sessions_count_and_unobserved_points_are_null() {
+    let mut reference = Reference::default();
+    for (messages, seconds) in [(0, 600), (2, 1_800), (3, 7_200)] {
+        reference.healed_messages.add(messages);
+        reference.healed_seconds.add(seconds);
+    }
+    // Two sessions still readable when the run ended, 12 h after the copy.
+    reference.censored_messages.add(5);
+    reference.censored_messages.add(0);
+    reference.censored_seconds.add(12 * 3_600);
+    reference.censored_seconds.add(12 * 3_600);
+    let healing = doormat::report::HealingSummary::new(&reference);
+    assert_eq!(
+        (
+            healing.sessions,
+            healing.healed_sessions,
+            healing.not_healed_by_end
+        ),
+        (5, 3, 2)
+    );
+    let hours = healing.per_session_hours.as_ref().unwrap();
+    assert_eq!(hours.not_healed_by_end, 2);
+    // Healed at 10 min, 30 min and 2 h of 5 at risk: 4/5, 3/5, 2/5 remain; never below half
+    // until 2 h.
+    assert_eq!(hours.median, Some(2.0));
+    let at_1h = healing.unhealed_share_at.hour_1.unwrap();
+    assert!((at_1h - 0.6).abs() < 1e-12, "{at_1h}");
+    assert_eq!(
+        healing.unhealed_share_at.hours_24, None,
+        "followed for 12 h only"
+    );
+    assert_eq!(healing.unhealed_share_at.days_7, None);
+    // In messages, the session that saw no message says nothing about healing at 0.
+    let messages = healing.per_session_messages.as_ref().unwrap();
+    assert_eq!(messages.survival[0], [0.0, 1.0 - 1.0 / 4.0]);
+    assert_eq!(messages.healed.as_ref().unwrap().mean, 5.0 / 3.0);
+}
