@@ -3,8 +3,8 @@
 //! obtained) only if a decryption returned its true plaintext.
 
 use super::{
-    Authority, Follower, Holdings, Owner, Roles, Transcript,
-    metrics::{Exposed, Exposure, Lawful, Reference},
+    Authority, Holdings, Roles, Transcript, device,
+    metrics::{Exposed, Exposure, Lawful},
     spec::AdversarySpec,
 };
 use crate::{
@@ -32,7 +32,7 @@ pub struct Context<'a> {
 
 /// The earliest time each message became readable to the adversary, and through which
 /// compromise (index, time).
-type Readable = Vec<Option<(SimTime, usize, SimTime)>>;
+pub(super) type Readable = Vec<Option<(SimTime, usize, SimTime)>>;
 
 /// Measures one finished conversation into `metrics`.
 pub fn assess(
@@ -52,7 +52,7 @@ pub fn assess(
             &truth,
             &mut readable,
         );
-        devices(
+        device::devices(
             transcript,
             script,
             adversary,
@@ -81,7 +81,13 @@ pub fn assess(
     }
 }
 
-fn offer(readable: &mut Readable, index: usize, at: SimTime, compromise: usize, since: SimTime) {
+pub(super) fn offer(
+    readable: &mut Readable,
+    index: usize,
+    at: SimTime,
+    compromise: usize,
+    since: SimTime,
+) {
     if readable[index].is_none_or(|(t, _, _)| at < t) {
         readable[index] = Some((at, compromise, since));
     }
@@ -124,95 +130,6 @@ fn escrow(
                 offer(readable, index, sent_at.max(*at), *compromise, *at);
             }
         }
-    }
-}
-
-/// Stolen device copies followed through the ratchet: the adversary's, into `readable`; the
-/// reference victims', each on its own, into `reference`.
-fn devices(
-    transcript: &Transcript,
-    script: &[Scripted],
-    adversary: &AdversarySpec,
-    truth: &dyn Fn(usize) -> Vec<u8>,
-    readable: &mut Readable,
-    reference: &mut Reference,
-) {
-    for copy in &transcript.copies {
-        let at = copy.at;
-        let mut order: Vec<(SimTime, usize, bool)> = script
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| transcript.wire[*index].is_some())
-            .filter_map(|(index, message)| {
-                let own = message.from == copy.side;
-                if own && message.sent_at >= at {
-                    Some((message.sent_at, index, true))
-                } else if !own
-                    && message.delivered_at >= at
-                    && message.sent_at >= adversary.archive_start(at)
-                {
-                    Some((message.delivered_at, index, false))
-                } else {
-                    None
-                }
-            })
-            .collect();
-        order.sort_unstable();
-        let mut follower = Follower::new(copy.session.clone(), transcript.superkey.as_ref());
-        let mut read = vec![false; script.len()];
-        for (_, index, own) in order {
-            let Some(bytes) = &transcript.wire[index] else {
-                continue;
-            };
-            read[index] = follower
-                .read(bytes, index, own)
-                .is_some_and(|text| text == truth(index));
-        }
-        match copy.owner {
-            Owner::Attacker(compromise) => {
-                for index in (0..script.len()).filter(|&i| read[i]) {
-                    offer(
-                        readable,
-                        index,
-                        script[index].sent_at.max(at),
-                        compromise,
-                        at,
-                    );
-                }
-            }
-            Owner::Reference(_) => heal(script, &read, at, copy.session.is_some(), reference),
-        }
-    }
-}
-
-/// One reference copy's exposure and how its session healed: the messages sent after the copy
-/// that it read before the first one it could not.
-fn heal(script: &[Scripted], read: &[bool], at: SimTime, stolen: bool, reference: &mut Reference) {
-    for (index, message) in script.iter().enumerate() {
-        if read[index] {
-            reference.exposed += 1;
-            reference.retroactive += u64::from(message.sent_at < at);
-        }
-    }
-    if !stolen {
-        return;
-    }
-    let mut after: Vec<(SimTime, usize)> = script
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.sent_at >= at)
-        .map(|(i, m)| (m.sent_at, i))
-        .collect();
-    if after.is_empty() {
-        return;
-    }
-    after.sort_unstable();
-    match after.iter().position(|&(_, index)| !read[index]) {
-        Some(position) => {
-            reference.heal_messages.add(position as u64);
-            reference.heal_seconds.add(after[position].0 - at);
-        }
-        None => reference.unhealed += 1,
     }
 }
 

@@ -179,29 +179,43 @@ impl AddAssign<&Counts> for Counts {
 }
 
 /// The reference for the gain ratio: single devices copied at the first compromise's time, each
-/// followed on its own, and how their sessions healed.
+/// followed on its own, and how their sessions healed. Healing is a survival quantity: a session
+/// still readable when the run ends is censored there, kept apart from those that healed, so a
+/// report can estimate the survival curve (Kaplan–Meier) from exact, mergeable counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Reference {
     /// Messages exposed, summed over devices.
     pub exposed: u64,
     /// Of which sent before the copy (keys still held for late messages).
     pub retroactive: u64,
-    /// Per stolen session that saw traffic after the copy: messages read after the copy before
-    /// the first one it could not read.
-    pub heal_messages: Counts,
-    /// Per stolen session: seconds from the copy to the first message it could not read.
-    pub heal_seconds: Counts,
-    /// Stolen sessions still readable at the end of the run.
-    pub unhealed: u64,
+    /// Per stolen session that healed: messages read after the copy before the first one it
+    /// could not read.
+    pub healed_messages: Counts,
+    /// Per stolen session that healed: seconds from the copy to the first message it could not
+    /// read.
+    pub healed_seconds: Counts,
+    /// Per stolen session still readable at the end of the run: messages read after the copy.
+    pub censored_messages: Counts,
+    /// Per stolen session still readable at the end of the run: seconds from the copy to the
+    /// end.
+    pub censored_seconds: Counts,
+}
+
+impl Reference {
+    /// Stolen sessions followed: healed or censored.
+    pub fn sessions(&self) -> u64 {
+        self.healed_messages.total() + self.censored_messages.total()
+    }
 }
 
 impl AddAssign<&Reference> for Reference {
     fn add_assign(&mut self, other: &Reference) {
         self.exposed += other.exposed;
         self.retroactive += other.retroactive;
-        self.heal_messages += &other.heal_messages;
-        self.heal_seconds += &other.heal_seconds;
-        self.unhealed += other.unhealed;
+        self.healed_messages += &other.healed_messages;
+        self.healed_seconds += &other.healed_seconds;
+        self.censored_messages += &other.censored_messages;
+        self.censored_seconds += &other.censored_seconds;
     }
 }
 

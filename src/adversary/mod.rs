@@ -9,12 +9,14 @@
 //! the true plaintext. Nothing is counted from a design's label.
 
 mod assess;
+mod device;
 mod follower;
 mod holdings;
 mod implant;
 mod metrics;
 mod roles;
 pub mod spec;
+mod survival;
 mod transcript;
 mod validate;
 
@@ -26,6 +28,7 @@ pub use self::{
     metrics::{Counts, Exposed, Exposure, Lawful, Reference, UserSet},
     roles::{DeviceCopy, Ghosting, Owner, Roles, Target},
     spec::{AdversarySpec, Compromise, LawfulSpec, Secret},
+    survival::Survival,
     transcript::{BackupBlob, Copied, GhostCopy, GhostTap, Transcript},
     validate::{validate_adversary, validate_lawful},
 };

@@ -13,6 +13,8 @@ pub struct Transcript {
     pub conversation: u64,
     /// Its two users, by side.
     pub users: [UserId; 2],
+    /// The end of the run: where a stolen session still readable is censored.
+    pub horizon: SimTime,
     /// `IK_A ‖ IK_B`, public: from the key directory.
     pub associated_data: Option<[u8; AD_LEN]>,
     /// The out-of-band key, if an evading target superencrypts this conversation.

@@ -263,46 +263,74 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// The `plain` design's healing histogram of `what` (`hours` or `messages`).
+    /// The `plain` design's healing histogram per stolen session of `what` (`hours` or
+    /// `messages`): the healed sessions, then, apart at the right, a bar of the sessions not
+    /// healed by the end of the run; titled with the Kaplan–Meier median.
     fn healing(&self, what: &str) -> Option<Histogram> {
         let (_, plain) = self.labelled().find(|(label, _)| label == "plain")?;
         let healing = plain.get("healing").filter(|h| h.is_object())?;
-        let stats = healing.get(what).filter(|s| s.is_object())?;
-        let bins = bins(stats.get("histogram")?.as_array()?);
+        let stats = healing
+            .get(format!("per_session_{what}"))
+            .filter(|s| s.is_object())?;
+        let mut bins = stats
+            .pointer("/healed/histogram")
+            .and_then(Value::as_array)
+            .map_or_else(Vec::new, |h| bins(h));
+        let open = stats.get("not_healed_by_end").and_then(Value::as_u64);
+        if let Some(open) = open.filter(|n| *n > 0) {
+            let (lo, hi) = bins.last().map_or((0.0, 1.0), |(lo, hi, _)| (*lo, *hi));
+            let width = hi - lo;
+            bins.push((hi + width, hi + 2.0 * width, open));
+        }
         let (unit, x_label) = if what == "hours" {
-            (" h", "simulated hours from device compromise to healing")
+            (
+                " h",
+                "simulated hours from device compromise to healing, per stolen session",
+            )
         } else {
             (
                 " messages",
-                "messages sent from device compromise to healing",
+                "messages read from device compromise to healing, per stolen session",
             )
         };
-        let mut title = format!("Healing in plain ({what})");
-        let mean = stats.get("mean").and_then(Value::as_f64);
-        let median = stats.pointer("/deciles/4").and_then(Value::as_f64);
-        match (mean, median) {
-            (Some(mean), Some(median)) => {
-                title = format!(
-                    "Healing in plain: mean {}{unit}, median {}{unit}",
-                    short(mean),
-                    short(median)
-                )
-            }
-            (Some(mean), None) => title = format!("Healing in plain: mean {}{unit}", short(mean)),
-            _ => {}
-        }
+        let title = match stats.get("median").and_then(Value::as_f64) {
+            Some(median) => format!(
+                "Healing per stolen session in plain: Kaplan–Meier median {}{unit}",
+                short(median)
+            ),
+            None => format!("Healing per stolen session in plain ({what}): median not reached"),
+        };
         let mut extra = Vec::new();
-        let conversations = healing.get("conversations").and_then(Value::as_u64);
-        let unhealed = healing.get("unhealed").and_then(Value::as_u64);
-        if let (Some(conversations), Some(unhealed)) = (conversations, unhealed) {
+        let sessions = healing.get("sessions").and_then(Value::as_u64);
+        if let (Some(sessions), Some(open)) = (sessions, open) {
             extra.push(format!(
-                "{conversations} conversations measured, {unhealed} not healed by the end of the run"
+                "{sessions} stolen sessions; the separate bar at the right: {open} not healed by \
+                 the end of the run"
+            ));
+        }
+        let shares: Vec<String> = [
+            ("hour_1", "1 h"),
+            ("hours_24", "24 h"),
+            ("days_7", "7 days"),
+        ]
+        .iter()
+        .filter_map(|(key, name)| {
+            let share = healing
+                .pointer(&format!("/unhealed_share_at/{key}"))?
+                .as_f64()?;
+            Some(format!("{} % at {name}", short(100.0 * share)))
+        })
+        .collect();
+        if !shares.is_empty() {
+            extra.push(format!(
+                "still unhealed (Kaplan–Meier): {}",
+                shares.join(", ")
             ));
         }
         Some(Histogram {
             title,
             x_label: x_label.into(),
-            y_label: "conversations".into(),
+            y_label: "stolen sessions".into(),
             bins,
             notes: self.notes(&extra),
         })

@@ -316,36 +316,50 @@ fn adversary_setting(adversary: &Value, detected: Option<f64>) -> String {
     format!("{when} and {archive}; {detection}.")
 }
 
-/// How long `plain` took to lock a device thief out again (post-compromise security).
+/// How long `plain` took to lock a device thief out again (post-compromise security), per
+/// stolen session, as a Kaplan–Meier estimate that counts the sessions still readable at the
+/// end as censored.
 fn healing_sentence(label: &str, healing: &Value) -> Option<String> {
-    let conversations = number(healing, "/conversations")?;
-    let unhealed = number(healing, "/unhealed").unwrap_or(0.0);
+    let sessions = number(healing, "/sessions")?;
+    let open = number(healing, "/not_healed_by_end").unwrap_or(0.0);
     let mut s = format!(
-        "In {label}, {} of {} compromised conversations healed",
-        count(conversations - unhealed),
-        count(conversations)
+        "In {label}, {} of {} stolen sessions (one per copied device and contact) healed \
+         before the run ended and {} were still readable",
+        count(sessions - open),
+        count(sessions),
+        count(open)
     );
-    let median = |pointer: &str| number(healing, pointer);
-    if let (Some(messages), Some(hours)) = (median("/messages/mean"), median("/hours/mean")) {
+    let median = |what: &str, unit: &str| match number(healing, &format!("/{what}/median")) {
+        Some(m) => format!("{}{unit}", decimal(m, 1)),
+        None => "not reached".into(),
+    };
+    if healing
+        .pointer("/per_session_messages")
+        .is_some_and(Value::is_object)
+    {
         let _ = write!(
             s,
-            ": the adversary read {} messages on average",
-            decimal(messages, 1)
+            "; the Kaplan–Meier median per session is {} messages read and {} until a new DH \
+             ratchet step shut the thief out",
+            median("per_session_messages", ""),
+            median("per_session_hours", &format!("{NBSP}h"))
         );
-        if let Some(m) = median("/messages/deciles/4") {
-            let _ = write!(s, " (median {})", decimal(m, 1));
-        }
-        let _ = write!(s, " over {}{NBSP}h", decimal(hours, 1));
-        if let Some(h) = median("/hours/deciles/4") {
-            let _ = write!(s, " (median {}{NBSP}h)", decimal(h, 2));
-        }
-        s.push_str(" before a new DH ratchet step shut it out");
     }
-    let _ = write!(
-        s,
-        "; {} had not healed when the run ended.",
-        count(unhealed)
-    );
+    let shares: Vec<String> = [
+        ("hour_1", "1 h"),
+        ("hours_24", "24 h"),
+        ("days_7", "7 days"),
+    ]
+    .iter()
+    .filter_map(|(key, name)| {
+        let share = number(healing, &format!("/unhealed_share_at/{key}"))?;
+        Some(format!("{} % after {name}", decimal(100.0 * share, 1)))
+    })
+    .collect();
+    if !shares.is_empty() {
+        let _ = write!(s, "; still unhealed: {}", shares.join(", "));
+    }
+    s.push('.');
     Some(s)
 }
 
@@ -522,9 +536,10 @@ mod tests {
         );
         assert_eq!(
             q2[4],
-            "In `plain`, 29 of 31 compromised conversations healed: the adversary read 6.6 \
-             messages on average (median 4.0) over 1.3 h (median 0.40 h) before a new DH \
-             ratchet step shut it out; 2 had not healed when the run ended."
+            "In `plain`, 29 of 31 stolen sessions (one per copied device and contact) healed \
+             before the run ended and 2 were still readable; the Kaplan–Meier median per \
+             session is 4.0 messages read and 0.4 h until a new DH ratchet step shut the thief \
+             out; still unhealed: 23.0 % after 1 h, 6.5 % after 24 h."
         );
     }
 

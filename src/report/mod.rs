@@ -10,8 +10,8 @@ mod summary;
 
 pub use self::{
     adversary::{
-        AdversarySummary, Distribution, ExposureSummary, HealingSummary, HourFraction,
-        LawfulSummary,
+        AdversarySummary, Distribution, ExposureSummary, HealingCurve, HealingSummary,
+        HourFraction, LawfulSummary, UnhealedShare,
     },
     files::{ReportError, ResultsFolder, write_atomic},
     summary::{DesignSummary, PerMessage, SCHEMA_VERSION, Summary, peak_memory_bytes},

@@ -60,7 +60,7 @@ pub struct DesignSummary {
     pub messages_per_cpu_second: f64,
     /// What the adversary decrypted, if the scenario has one.
     pub exposure: Option<ExposureSummary>,
-    /// How single stolen devices healed, if the scenario has an adversary.
+    /// How stolen sessions healed, per session (Kaplan–Meier), if the scenario has an adversary.
     pub healing: Option<HealingSummary>,
     /// What the authority obtained, if the scenario has warrants.
     pub lawful: Option<LawfulSummary>,

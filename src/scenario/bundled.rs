@@ -25,6 +25,16 @@ pub const BUNDLED: &[(&str, &str, &str)] = &[
         include_str!("../../scenarios/threshold.json"),
     ),
     (
+        "healing-reference",
+        "plain, two sides strictly alternating turns of 50 (Signal's PingPong(50)): healing against its closed form",
+        include_str!("../../scenarios/healing-reference.json"),
+    ),
+    (
+        "healing-alternating",
+        "plain, two sides strictly alternating one message each: healing against its closed form",
+        include_str!("../../scenarios/healing-alternating.json"),
+    ),
+    (
         "scaling",
         "plain only, population-scale: throughput and memory of the engine",
         include_str!("../../scenarios/scaling.json"),

@@ -77,8 +77,8 @@ impl Scenario {
         let t = &self.traffic;
         let user_days = t.messages_per_user_per_day * self.duration_days;
         let messages_per_design = users * user_days;
-        // A DH step where a conversation turns: about one message in `burst_mean`.
-        let dh_steps = messages_per_design / t.burst_mean.max(1.0);
+        // A DH step where a conversation turns: about once per turn.
+        let dh_steps = messages_per_design / t.mean_turn();
         let sizes = &t.message_bytes;
         let mean_bytes = (sizes.median * (sizes.sigma.powi(2) / 2.0).exp())
             .min(f64::from(sizes.max))

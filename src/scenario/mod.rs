@@ -92,12 +92,15 @@ impl Default for Contacts {
     }
 }
 
-/// How conversations unfold. Conversations come as *exchanges*: a few turns, each turn a burst
-/// of messages from one side, the other side replying after a delay, so DH ratchet steps happen
-/// where real conversations turn.
+/// How conversations unfold. Conversations come as *exchanges* starting at Poisson times: a few
+/// turns, each turn a burst of messages from one side, the other side replying after a delay,
+/// so DH ratchet steps happen where real conversations turn. `pattern` says who sends each
+/// message: geometric bursts and turns, or a fixed order as in published healing experiments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Traffic {
+    /// The order of senders. Default: `natural`.
+    pub pattern: Pattern,
     /// Messages each user sends per day. Default: 50 (WhatsApp: ~100 billion messages a day
     /// over ~2 billion users).
     pub messages_per_user_per_day: f64,
@@ -115,9 +118,45 @@ pub struct Traffic {
     pub delivery: Delivery,
 }
 
+/// Who sends each message of a conversation. Timing (reply delays, burst gaps, idle gaps
+/// between exchanges) stays random in every pattern; only the order of senders is fixed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Pattern {
+    /// Geometric bursts (mean `burst_mean`) and turns per exchange (mean `turns_mean`); the
+    /// side that starts an exchange is drawn by the two users' rates.
+    #[default]
+    Natural,
+    /// The two sides strictly alternate, one message each, across the whole conversation: a
+    /// new exchange starts with the side that did not send last.
+    Alternating,
+    /// The two sides strictly alternate turns of exactly `n` messages across the whole
+    /// conversation (Signal's healing experiments: 50).
+    FixedBursts {
+        /// Messages per turn, 1 to [`MAX_FIXED_BURST`].
+        n: u32,
+    },
+}
+
+impl Traffic {
+    /// Mean messages per turn: a DH ratchet step comes about once per turn.
+    pub fn mean_turn(&self) -> f64 {
+        match self.pattern {
+            Pattern::Natural => self.burst_mean.max(1.0),
+            Pattern::Alternating => 1.0,
+            Pattern::FixedBursts { n } => f64::from(n.max(1)),
+        }
+    }
+}
+
+/// The longest fixed burst a scenario may ask for: far beyond any published experiment, and
+/// below the ratchet's 25,000-key skip limit.
+pub const MAX_FIXED_BURST: u32 = 10_000;
+
 impl Default for Traffic {
     fn default() -> Self {
         Self {
+            pattern: Pattern::Natural,
             messages_per_user_per_day: 50.0,
             burst_mean: 2.5,
             turns_mean: 4.0,

@@ -116,6 +116,16 @@ impl Scenario {
                 t.messages_per_user_per_day
             ),
         );
+        if let super::Pattern::FixedBursts { n } = t.pattern {
+            check(
+                (1..=super::MAX_FIXED_BURST).contains(&n),
+                "traffic.pattern.n",
+                format!(
+                    "expected 1 to {} messages per turn, found {n}",
+                    super::MAX_FIXED_BURST
+                ),
+            );
+        }
         for (value, path) in [
             (t.burst_mean, "traffic.burst_mean"),
             (t.turns_mean, "traffic.turns_mean"),

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use super::{
     metrics::{DesignMetrics, Timing},
+    order::{Event, message_events},
     plan::Pair,
     seed::{Stream, rng},
     traffic::{Scripted, Side},
@@ -84,16 +85,6 @@ fn elapsed_ns(since: Instant) -> u64 {
     since.elapsed().as_nanos() as u64
 }
 
-/// What happens at one simulated instant, in this order when simultaneous.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Event {
-    /// Detection: the initiator starts a fresh session (X3DH) on its next send.
-    Rekey,
-    Send(u32),
-    Deliver(u32),
-    Backup(u8),
-}
-
 /// A ghost device's fan-out from one sender, while the ghost is in place.
 struct Fanout {
     sender: Side,
@@ -137,6 +128,7 @@ pub fn simulate(
     let mut transcript = Transcript {
         conversation: conversation.id,
         users,
+        horizon: setting.horizon,
         associated_data: None,
         superkey: setting
             .roles
@@ -166,11 +158,8 @@ pub fn simulate(
     copies.sort_unstable();
     copies.reverse();
 
-    let mut events: Vec<(SimTime, Event)> = Vec::with_capacity(2 * count);
-    for (index, message) in conversation.script.iter().enumerate() {
-        events.push((message.sent_at, Event::Send(index as u32)));
-        events.push((message.delivered_at, Event::Deliver(index as u32)));
-    }
+    // One order for every event (`order::Event`), shared with the adversary's device follower.
+    let mut events = message_events(conversation.script);
     let backup_interval = match design.spec() {
         DesignSpec::Backup(spec) => Some(SimTime::from(spec.interval_hours.max(1)) * HOUR),
         _ => None,

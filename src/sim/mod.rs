@@ -9,6 +9,7 @@
 pub mod conversation;
 pub mod engine;
 pub mod metrics;
+pub mod order;
 pub mod plan;
 pub mod seed;
 pub mod traffic;

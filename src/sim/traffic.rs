@@ -1,10 +1,20 @@
 //! A conversation's traffic script: who sends what, when, and when it arrives. Drawn from the
 //! conversation's own traffic stream, so every design of a run replays exactly the same script.
+//!
+//! Exchanges start at Poisson times. Under the `natural` pattern each exchange has a geometric
+//! number of turns, each turn a geometric burst from one side. Under `alternating` and
+//! `fixed_bursts` the order of senders is fixed across the whole conversation (turns of 1 or
+//! `n` messages), and a side starts its turn only once every message of the turn it answers
+//! has arrived: a reply comes after reading, so delivery delays can reorder messages within a
+//! turn (on one chain) but never across turns, and the DH ratchet steps exactly at each turn.
 
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
-use crate::{design::SimTime, scenario::Traffic};
+use crate::{
+    design::SimTime,
+    scenario::{Pattern, Traffic},
+};
 
 /// One side of a conversation: 0 is the pair's lower user id, 1 the higher.
 pub type Side = usize;
@@ -41,6 +51,23 @@ fn count<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u32 {
 /// `horizon` seconds. Sorted by send time; the responder never sends before it has received the
 /// initiator's first message (it has no session until then), so its early messages wait.
 pub fn script<R: Rng + ?Sized>(
+    traffic: &Traffic,
+    rates: [f64; 2],
+    horizon: SimTime,
+    rng: &mut R,
+) -> Vec<Scripted> {
+    let mut messages = match traffic.pattern {
+        Pattern::Natural => natural(traffic, rates, horizon, rng),
+        Pattern::Alternating => fixed(traffic, 1, rates, horizon, rng),
+        Pattern::FixedBursts { n } => fixed(traffic, n.max(1), rates, horizon, rng),
+    };
+    messages.sort_by_key(|m| m.sent_at);
+    hold_until_session(&mut messages);
+    messages
+}
+
+/// Geometric bursts and turns; exchanges may overlap, and are sorted by the caller.
+fn natural<R: Rng + ?Sized>(
     traffic: &Traffic,
     rates: [f64; 2],
     horizon: SimTime,
@@ -83,8 +110,74 @@ pub fn script<R: Rng + ?Sized>(
             }
         }
     }
-    messages.sort_by_key(|m| m.sent_at);
-    hold_until_session(&mut messages);
+    messages
+}
+
+/// Turns of exactly `turn` messages, the sides strictly alternating across exchanges. The first
+/// sender is drawn by the users' rates; the rates then only set how often exchanges start
+/// (both sides send alike). An exchange has a geometric number of messages with mean
+/// `burst_mean × turns_mean`; one starting while the previous still runs waits for it.
+fn fixed<R: Rng + ?Sized>(
+    traffic: &Traffic,
+    turn: u32,
+    rates: [f64; 2],
+    horizon: SimTime,
+    rng: &mut R,
+) -> Vec<Scripted> {
+    let per_exchange = traffic.burst_mean * traffic.turns_mean;
+    let exchanges_per_day = (rates[0] + rates[1]) / per_exchange;
+    let mut messages: Vec<Scripted> = Vec::new();
+    if exchanges_per_day <= 0.0 {
+        return messages;
+    }
+    let horizon_s = horizon as f64;
+    let mean_between = crate::design::DAY as f64 / exchanges_per_day;
+    let first: Side = if rng.random::<f64>() < rates[0] / (rates[0] + rates[1]) {
+        0
+    } else {
+        1
+    };
+    let turn = u64::from(turn);
+    let mut sent: u64 = 0;
+    // When the last message of the previous turn, and of the current one, have all arrived.
+    let mut answered_by: SimTime = 0;
+    let mut turn_delivered: SimTime = 0;
+    let mut t = 0.0;
+    let mut start = 0.0;
+    loop {
+        start += exponential(rng, mean_between);
+        if start >= horizon_s {
+            break;
+        }
+        t = f64::max(t, start);
+        for message in 0..count(rng, per_exchange) {
+            let side = first ^ ((sent / turn) % 2) as Side;
+            let turns = sent > 0 && sent.is_multiple_of(turn);
+            if message > 0 {
+                let mean = if turns {
+                    traffic.reply_delay_mean_s
+                } else {
+                    traffic.burst_gap_mean_s
+                };
+                t += exponential(rng, mean);
+            }
+            if turns {
+                // A reply after reading: strictly after the turn it answers has arrived.
+                answered_by = turn_delivered;
+                turn_delivered = 0;
+            }
+            if sent >= turn {
+                t = t.max((answered_by + 1) as f64);
+            }
+            if t >= horizon_s {
+                return messages;
+            }
+            let scripted = message_at(traffic, side, t as SimTime, rng);
+            turn_delivered = turn_delivered.max(scripted.delivered_at);
+            messages.push(scripted);
+            sent += 1;
+        }
+    }
     messages
 }
 

@@ -4,6 +4,7 @@
 mod closed_form;
 mod corrupted;
 mod follower;
+mod healing;
 mod lawful;
 mod lifetimes;
 

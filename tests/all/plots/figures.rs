@@ -101,13 +101,17 @@ fn per_design_figures_show_their_values() {
     assert_texts(&cpu, &["CPU time per message (µs)", "21", "48", "25"]);
     let wire = find("Wire");
     assert_texts(&wire, &["wire bytes per message (B)", "150", "262", "151"]);
-    let hours = find("Healing in plain: mean 5.2 h");
+    let hours = find("Kaplan–Meier median 4 h");
     assert_texts(
         &hours,
-        &["median 4 h", "40 conversations measured, 2 not healed"],
+        &[
+            "40 stolen sessions; the separate bar at the right: 2 not healed",
+            "95 % at 1 h, 5 % at 24 h",
+            "per stolen session",
+        ],
     );
-    let messages = find("mean 3.4 messages");
-    assert_texts(&messages, &["median 3 messages", "conversations"]);
+    let messages = find("Kaplan–Meier median 3 messages");
+    assert_texts(&messages, &["stolen sessions"]);
     let lawful = find("yield");
     assert_texts(
         &lawful,

@@ -71,15 +71,24 @@ pub(crate) fn summary() -> Value {
                 "cpu_ratio_vs_plain": 1.0, "messages_per_cpu_second": 47_000.0,
                 "exposure": exposure(0.02, Some(1.0), hours),
                 "healing": {
-                    "conversations": 40, "unhealed": 2,
-                    "messages": {
-                        "mean": 3.4, "deciles": [1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 6.0, 8.0],
-                        "histogram": [[1, 10], [2, 9], [3, 7], [4, 5], [5, 3], [6, 2], [8, 2]]
+                    "sessions": 40, "healed_sessions": 38, "not_healed_by_end": 2,
+                    "per_session_messages": {
+                        "median": 3.0, "survival": [[1.0, 0.75], [3.0, 0.45]],
+                        "healed": {
+                            "mean": 3.4, "deciles": [1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 6.0, 8.0],
+                            "histogram": [[1, 10], [2, 9], [3, 7], [4, 5], [5, 3], [6, 2], [8, 2]]
+                        },
+                        "not_healed_by_end": 2
                     },
-                    "hours": {
-                        "mean": 5.2, "deciles": [0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 12.0],
-                        "histogram": [[0.0, 6], [2.0, 12], [4.0, 9], [6.0, 6], [8.0, 3], [10.0, 2]]
-                    }
+                    "per_session_hours": {
+                        "median": 4.0, "survival": [[2.0, 0.85], [4.0, 0.45]],
+                        "healed": {
+                            "mean": 5.2, "deciles": [0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 12.0],
+                            "histogram": [[0.0, 6], [2.0, 12], [4.0, 9], [6.0, 6], [8.0, 3], [10.0, 2]]
+                        },
+                        "not_healed_by_end": 2
+                    },
+                    "unhealed_share_at": { "hour_1": 0.95, "hours_24": 0.05, "days_7": null }
                 },
                 "lawful": {
                     "targets": 10, "evading_targets": 3, "messages_in_windows": 500,
