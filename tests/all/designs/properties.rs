@@ -369,7 +369,7 @@ pub(crate) fn epoch_keys(run: &Run) {
     assert!(SimTime::from(keys.epoch_count()) * EPOCH > run.end);
     let mut union = nothing();
     for epoch in 0..keys.epoch_count() {
-        let expected = run.indices(|m| run.escrowed(m) && run.epoch_of(m) == epoch);
+        let expected = run.opened_by_epoch_key(epoch);
         assert_eq!(
             run.opened_with(keys.epochs([epoch])),
             expected,
@@ -400,7 +400,7 @@ pub(crate) fn epoch_keys(run: &Run) {
         run.end,
         100 * DAY,
     ] {
-        let expected = run.indices(|m| run.escrowed(m) && epoch_key_exists(run.epoch_of(m), t));
+        let expected = run.opened_by_epoch_keys(|epoch| epoch_key_exists(epoch, t));
         assert_eq!(
             run.opened_with(keys.held_at(t)),
             expected,
@@ -491,7 +491,7 @@ pub(crate) fn long_chain_stays_escrowed(run: &Run) {
         let keys = fixture.keys();
         let mut union = nothing();
         for epoch in 0..keys.epoch_count() {
-            let expected = run.indices(|m| run.escrowed(m) && run.epoch_of(m) == epoch);
+            let expected = run.opened_by_epoch_key(epoch);
             assert_eq!(
                 run.opened_with(keys.epochs([epoch])),
                 expected,

@@ -664,6 +664,30 @@ impl Run {
         }
     }
 
+    /// The messages the keys of the epochs `held` accepts open, from the script: those whose
+    /// covering material was sealed to one of them, and, at `chain` and `session` granularity,
+    /// every later message of a chain whose key they revealed (the holder keeps the chain keys
+    /// it opens).
+    pub(crate) fn opened_by_epoch_keys(&self, held: impl Fn(u32) -> bool) -> BTreeSet<usize> {
+        let derives = !matches!(self.fixture.granularity(), Some(Granularity::Message));
+        self.indices(|m| {
+            self.escrowed(m)
+                && (held(self.epoch_of(m))
+                    || derives
+                        && self.messages.iter().any(|earlier| {
+                            (earlier.sender, earlier.chain) == (m.sender, m.chain)
+                                && earlier.chain_index <= m.chain_index
+                                && self.escrowed(earlier)
+                                && held(self.epoch_of(earlier))
+                        }))
+        })
+    }
+
+    /// [`Run::opened_by_epoch_keys`] for the key of `epoch` alone.
+    pub(crate) fn opened_by_epoch_key(&self, epoch: u32) -> BTreeSet<usize> {
+        self.opened_by_epoch_keys(|e| e == epoch)
+    }
+
     /// Indices of the messages matching `keep`.
     pub(crate) fn indices(&self, keep: impl Fn(&Message) -> bool) -> BTreeSet<usize> {
         self.messages
