@@ -435,3 +435,34 @@ fn censored_sessions_count_and_unobserved_points_are_null() {
     assert_eq!(messages.survival[0], [0.0, 1.0 - 1.0 / 4.0]);
     assert_eq!(messages.healed.as_ref().unwrap().mean, 5.0 / 3.0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Under a fixed pattern, whatever the delays: senders follow the pattern in send order,
+    /// and each turn starts strictly after every message of the turn it answers has arrived.
+    #[test]
+    fn fixed_patterns_keep_their_order_under_any_delays(
+        n in 1u32..8,
+        gaps in 0.5f64..60.0,
+        latency in 0.0f64..120.0,
+        offline in 0.0f64..1.0,
+        seed in 0u64..1_000,
+    ) {
+        let pattern = if n == 1 { Pattern::Alternating } else { Pattern::FixedBursts { n } };
+        let script = traffic_script(&traffic(pattern, gaps, latency, offline), 40.0, seed);
+        let n = n as usize;
+        for (k, m) in script.iter().enumerate() {
+            proptest::prop_assert_eq!(m.from, script[0].from ^ ((k / n) % 2));
+            proptest::prop_assert!(m.delivered_at > m.sent_at);
+            if k >= n && k % n == 0 {
+                let answered = &script[k - n..k];
+                let arrived = answered.iter().map(|a| a.delivered_at).max().unwrap();
+                proptest::prop_assert!(m.sent_at > arrived, "message {} at {}", k, m.sent_at);
+            }
+        }
+        for pair in script.windows(2) {
+            proptest::prop_assert!(pair[0].sent_at <= pair[1].sent_at);
+        }
+    }
+}
