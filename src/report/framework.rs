@@ -329,21 +329,29 @@ fn healing_sentence(label: &str, healing: &Value) -> Option<String> {
         count(sessions),
         count(open)
     );
-    let median = |what: &str, unit: &str| match number(healing, &format!("/{what}/median")) {
-        Some(m) => format!("{}{unit}", decimal(m, 1)),
-        None => "not reached".into(),
-    };
-    if healing
-        .pointer("/per_session_messages")
-        .is_some_and(Value::is_object)
-    {
+    let median = |what: &str| number(healing, &format!("/per_session_{what}/median"));
+    if let Some(m) = median("messages") {
         let _ = write!(
             s,
-            "; the Kaplan–Meier median per session is {} messages read and {} until a new DH \
-             ratchet step shut the thief out",
-            median("per_session_messages", ""),
-            median("per_session_hours", &format!("{NBSP}h"))
+            "; the Kaplan–Meier median per session is {} messages read before a new DH ratchet \
+             step shut the thief out",
+            decimal(m, 1)
         );
+    }
+    match median("hours") {
+        Some(h) => {
+            let _ = write!(s, ", {}{NBSP}h after the copy", decimal(h, 1));
+        }
+        None if healing
+            .pointer("/per_session_hours")
+            .is_some_and(Value::is_object) =>
+        {
+            s.push_str(
+                "; in time, more than half were still readable when the run ended (median \
+                 not reached)",
+            );
+        }
+        None => {}
     }
     let shares: Vec<String> = [
         ("hour_1", "1 h"),
@@ -538,8 +546,8 @@ mod tests {
             q2[4],
             "In `plain`, 29 of 31 stolen sessions (one per copied device and contact) healed \
              before the run ended and 2 were still readable; the Kaplan–Meier median per \
-             session is 4.0 messages read and 0.4 h until a new DH ratchet step shut the thief \
-             out; still unhealed: 23.0 % after 1 h, 6.5 % after 24 h."
+             session is 4.0 messages read before a new DH ratchet step shut the thief out, \
+             0.4 h after the copy; still unhealed: 23.0 % after 1 h, 6.5 % after 24 h."
         );
     }
 

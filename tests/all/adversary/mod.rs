@@ -5,6 +5,7 @@ mod closed_form;
 mod corrupted;
 mod follower;
 mod healing;
+mod healing_patterns;
 mod lawful;
 mod lifetimes;
 
