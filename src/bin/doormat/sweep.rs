@@ -9,6 +9,7 @@ use std::{
 
 use anyhow::{Context, Result};
 use doormat::{
+    report::ResultsFolder,
     sim::engine::expected_messages,
     sweep::{
         BUNDLED, ItemResult, Merged, SWEEP_CSV, SWEEP_JSON, SWEEP_MEASURED_JSON, Sweep,
@@ -32,11 +33,24 @@ pub(crate) fn sweep(
         None => TaskSelection::WHOLE,
     };
     let items = selection.items(sweep.grid().items());
+    let dir = out.join(sweep.name());
+    // Fail on an unwritable output before running anything. A whole sweep takes the folder's
+    // lock and stages its files; a task writes only its own file, so tasks can run side by side.
+    let folder = match task {
+        None => Some(ResultsFolder::begin(&dir)?),
+        Some(_) => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("{}: cannot create this folder", dir.display()))?;
+            None
+        }
+    };
     let results = run_items(&sweep, &items, threads, quiet)?;
     let failed: u64 = results.iter().map(|item| item.failed).sum();
     let result = sweep.task_result(selection, results);
-    let dir = out.join(sweep.name());
-    if task.is_some() {
+    if let Some(folder) = folder {
+        let merged = merge_tasks(&[("this run".to_string(), result)])?;
+        finish(&merged, folder, quiet)?;
+    } else {
         let file = write_task(&dir, &result)?;
         if !quiet {
             println!(
@@ -49,9 +63,6 @@ pub(crate) fn sweep(
                 file.display()
             );
         }
-    } else {
-        let merged = merge_tasks(&[("this run".to_string(), result)])?;
-        finish(&merged, &dir, quiet)?;
     }
     anyhow::ensure!(
         failed == 0,
@@ -85,7 +96,8 @@ pub(crate) fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
     // The folder's name comes from the task files: `merge` has checked it against their specs,
     // and it is checked again here, where it becomes a path, so it stays one folder in `out`.
     check_name(&merged.result.sweep)?;
-    finish(&merged, &out.join(&merged.result.sweep), quiet)?;
+    let folder = ResultsFolder::begin(&out.join(&merged.result.sweep))?;
+    finish(&merged, folder, quiet)?;
     anyhow::ensure!(
         merged.result.failed == 0,
         "{} messages failed to decrypt or to pass their checks",
@@ -184,10 +196,13 @@ fn describe(sweep: &Sweep, index: usize) -> String {
     })
 }
 
-/// Writes the merged files, draws the plots, prints where they went.
-fn finish(merged: &Merged, dir: &Path, quiet: bool) -> Result<()> {
-    write_sweep(dir, merged)?;
-    draw_sweep_plots(&merged.result, dir)?;
+/// Writes the merged files and draws the plots into `folder`'s staging folder, keeps the task
+/// files already there, swaps the folder in whole, and prints where the files went.
+fn finish(merged: &Merged, folder: ResultsFolder, quiet: bool) -> Result<()> {
+    write_sweep(folder.path(), merged)?;
+    draw_sweep_plots(&merged.result, folder.path())?;
+    folder.carry_over(|name| TaskSelection::from_file_name(name).is_some())?;
+    let dir = folder.commit()?;
     if !quiet {
         print_table(&merged.result);
         println!(

@@ -117,5 +117,16 @@ fn tasks_merged_from_their_folder_match_the_whole_run() {
         );
     }
     assert!(split.join("tiny/sweep-measured.json").exists());
+    // The merged folder replaced the old one whole, keeping the task files it was merged from,
+    // and left no temporary beside it.
+    assert!(one.exists() && split.join("tiny/task-0-of-2.json").exists());
+    let beside: Vec<String> = std::fs::read_dir(&split)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        beside.iter().all(|n| n == "tiny" || n == ".tiny.lock"),
+        "{beside:?}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

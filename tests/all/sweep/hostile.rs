@@ -133,8 +133,8 @@ fn a_task_file_whose_sweep_is_an_absolute_path_is_refused() {
     assert!(!target.exists());
 }
 
-/// A successful merge creates `--out/<name>/` and nothing else: the listing of the folder
-/// around `--out` is unchanged.
+/// A successful merge creates `--out/<name>/` and its lock file `--out/.<name>.lock`, and
+/// nothing else: the listing of the folder around `--out` is unchanged.
 #[test]
 fn merge_writes_nothing_outside_out() {
     let dir = tasks_with("hostile-inside", |text| text.to_string());
@@ -149,7 +149,9 @@ fn merge_writes_nothing_outside_out() {
     let written: Vec<PathBuf> = listing(&dir.join("out"), Path::new(""));
     assert!(!written.is_empty());
     assert!(
-        written.iter().all(|p| p.starts_with(dir.join("out/tiny"))),
+        written
+            .iter()
+            .all(|p| p.starts_with(dir.join("out/tiny")) || *p == dir.join("out/.tiny.lock")),
         "{written:?}"
     );
     std::fs::remove_dir_all(dir).unwrap();
