@@ -59,7 +59,8 @@ impl Draw for BarChart {
             } else {
                 "not finite or out of range"
             };
-            notes.push(format!("no bar ({why}): {}", undrawable.join(", ")));
+            let names: Vec<String> = undrawable.iter().map(|n| n.replace('\n', " ")).collect();
+            notes.push(format!("no bar ({why}): {}", names.join(", ")));
         }
         let framed = frame(root, &self.title, &notes, &[])?;
         let values = self
@@ -94,26 +95,26 @@ impl BarChart {
         let fail = drawing(&self.title);
         let mut all = Vec::new();
         for (name, _) in &self.bars {
-            let (width, _) = area.estimate_text_size(name, &style).map_err(&fail)?;
-            if width + 8 <= slot_px || !name.contains('/') {
-                all.push(vec![name.clone()]);
-                continue;
+            // A line break in a category starts a line of its own; each line too wide for its
+            // slot breaks after its slashes.
+            let mut lines = Vec::new();
+            for line in name.split('\n') {
+                let (width, _) = area.estimate_text_size(line, &style).map_err(&fail)?;
+                if width + 8 <= slot_px || !line.contains('/') {
+                    lines.push(line.to_string());
+                    continue;
+                }
+                let parts: Vec<&str> = line.split('/').collect();
+                let last = parts.len() - 1;
+                lines.extend(parts.iter().enumerate().map(|(i, part)| {
+                    if i < last {
+                        format!("{part}/")
+                    } else {
+                        part.to_string()
+                    }
+                }));
             }
-            let parts: Vec<&str> = name.split('/').collect();
-            let last = parts.len() - 1;
-            all.push(
-                parts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, part)| {
-                        if i < last {
-                            format!("{part}/")
-                        } else {
-                            part.to_string()
-                        }
-                    })
-                    .collect(),
-            );
+            all.push(lines);
         }
         Ok(all)
     }

@@ -203,24 +203,32 @@ impl<'a> Run<'a> {
                 "/exposure/equivalent_devices",
                 "/adversary/implant_exposure_per_device",
                 "Equivalent phones compromised (implant reference, log scale)",
-                "exposed ÷ one implanted plain phone",
-                "one implanted plain phone (its history and traffic until removal)",
+                "exposed ÷ one implanted phone",
+                "one implanted plain phone, history and traffic until removal,",
             ),
             Reference::Copy => (
                 "/exposure/equivalent_device_copies",
                 "/adversary/copy_exposure_per_device",
                 "Equivalent one-time phone copies (log scale)",
-                "exposed ÷ one one-time plain phone copy",
-                "one one-time copy of a plain phone (read until its sessions heal)",
+                "exposed ÷ one phone copy",
+                "one one-time copy of a plain phone, read until it heals,",
             ),
         };
-        let bars = self.per_design(field, 1.0);
         let per_device = self.summary.pointer(per_device).and_then(Value::as_f64)?;
-        let secrets: Vec<String> = self
+        // Each bar names the secrets its exposure required: beside the figure, not divided in.
+        let bars: Vec<(String, f64)> = self
             .labelled()
             .filter_map(|(label, d)| {
-                let n = d.pointer("/exposure/secrets_required")?.as_u64()?;
-                Some(format!("{label} {n}"))
+                let value = d.pointer(field)?.as_f64()?;
+                let label = match d
+                    .pointer("/exposure/secrets_required")
+                    .and_then(Value::as_u64)
+                {
+                    Some(1) => format!("{label}\n1 secret"),
+                    Some(n) => format!("{label}\n{n} secrets"),
+                    None => label,
+                };
+                Some((label, value))
             })
             .collect();
         (!bars.is_empty()).then(|| BarChart {
@@ -228,16 +236,10 @@ impl<'a> Run<'a> {
             y_label: y_label.into(),
             log_y: true,
             bars,
-            notes: self.notes(&[
-                format!(
-                    "reference: {what} = {} messages per phone",
-                    crate::plot::style::number(per_device)
-                ),
-                format!(
-                    "secrets required (beside, not divided in): {}",
-                    secrets.join(", ")
-                ),
-            ]),
+            notes: self.notes(&[format!(
+                "reference: {what} {} messages",
+                crate::plot::style::number(per_device)
+            )]),
         })
     }
 

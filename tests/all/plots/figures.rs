@@ -80,12 +80,12 @@ fn per_design_figures_show_their_values() {
     assert_texts(
         &implant,
         &[
-            "exposed ÷ one implanted plain phone",
+            "exposed ÷ one implanted phone",
             "4500",
             "no bar",
             "ghost",
-            "= 24 messages per phone",
-            "secrets required (beside, not divided in): plain 1, escrow/global/chain 1, ghost 1",
+            "until removal, 24 messages",
+            "1 secret",
         ],
     );
     let copies = find("Equivalent one-time phone copies");
