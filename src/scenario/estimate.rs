@@ -92,8 +92,10 @@ impl Scenario {
         let plain = messages_per_design * per_message
             + conversations * HANDSHAKE_COST_S
             + dh_steps * DH_STEP_COST_S
+            // The adversary decrypts what it captured and compares it with the true plaintext,
+            // which it generates again: each byte costs twice.
             + if capture {
-                messages_per_design * per_message
+                messages_per_design * (per_message + mean_bytes * BYTE_COST_S)
             } else {
                 0.0
             };

@@ -8,7 +8,7 @@
 
 mod bundled;
 mod estimate;
-mod strict;
+pub(crate) mod strict;
 mod validate;
 
 use std::sync::LazyLock;

@@ -6,6 +6,7 @@
 
 use std::{io::Read, path::Path};
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
 use super::SweepError;
@@ -63,15 +64,25 @@ fn check_kind(metadata: &std::fs::Metadata, limit: u64) -> Result<(), String> {
 }
 
 /// Parses `text` as exactly one JSON document of type `T`, naming the JSON path, line and
-/// column of the first error; anything but whitespace after the document is refused.
-pub(crate) fn parse_strict<T: DeserializeOwned>(text: &str) -> Result<T, SweepError> {
+/// column of the first error; anything but whitespace after the document is refused, and so is
+/// anything `T`'s JSON Schema forbids that serde would let through (an array in place of an
+/// object, an unknown field in a unit variant).
+pub(crate) fn parse_strict<T: DeserializeOwned + JsonSchema>(text: &str) -> Result<T, SweepError> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut *deserializer).map_err(SweepError::parse)?;
+    let value: serde_json::Value =
+        serde_path_to_error::deserialize(&mut *deserializer).map_err(SweepError::parse)?;
     deserializer.end().map_err(|error| SweepError::Parse {
         path: "(after the document)".into(),
         message: format!("{error}: expected the end of the file"),
     })?;
-    Ok(value)
+    let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default();
+    crate::scenario::strict::check(&schema, &value).map_err(|problem| SweepError::Parse {
+        path: problem.path,
+        message: problem.message,
+    })?;
+    // serde reads the text itself, not the `Value`, so a field given twice is refused too.
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(SweepError::parse)
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! The sweep file as written: a base scenario, the parameters to vary, the seeds to repeat each
 //! grid point with, and the metrics to collect. Unknown fields are refused.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::SweepError;
 
 /// A sweep file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SweepSpec {
     /// Short name; results go to `<out>/<name>/`. 1 to 100 letters, digits, `-` and `_`.
@@ -31,7 +32,7 @@ pub struct SweepSpec {
 }
 
 /// Where the base scenario comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(
     untagged,
     expecting = "a bundled scenario name, a scenario file relative to the sweep file, or a scenario object"
@@ -44,7 +45,7 @@ pub enum ScenarioSource {
 }
 
 /// One varied parameter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     /// JSON pointer (RFC 6901) into the scenario, e.g. `/population/users`.
@@ -57,7 +58,7 @@ pub struct Parameter {
 }
 
 /// One collected metric.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     /// JSON pointer into each design entry of `summary.json` (e.g. `/exposure/fraction`), or,
@@ -69,7 +70,7 @@ pub struct Metric {
 }
 
 /// The seeds each grid point runs with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged, expecting = "a number of seeds, or a list of seeds")]
 pub enum Seeds {
     /// `n` seeds: the scenario's seed, plus 0 to n - 1.

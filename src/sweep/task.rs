@@ -10,6 +10,7 @@
 
 use std::sync::atomic::AtomicU64;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -82,7 +83,7 @@ impl TaskSelection {
 }
 
 /// One item's results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemResult {
     /// Index among the sweep's items.
@@ -106,7 +107,7 @@ pub struct ItemResult {
 }
 
 /// One design's metric values in one item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DesignValues {
     /// The design's label at this grid point.
@@ -117,7 +118,7 @@ pub struct DesignValues {
 }
 
 /// A task's results: what `task-I-of-N.json` holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskResult {
     /// Always [`TASK_FORMAT`].

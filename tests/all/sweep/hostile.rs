@@ -378,3 +378,39 @@ fn an_oversized_task_file_is_refused_before_it_is_read() {
     assert!(start.elapsed() < Duration::from_secs(1));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// An array in place of an object is refused, as the schema says, even with every field in
+/// serde's order: a whole sweep file, and a task file's item.
+#[test]
+fn arrays_in_place_of_objects_are_refused() {
+    let spec: serde_json::Value = serde_json::from_str(TINY).unwrap();
+    let fields = [
+        "name",
+        "description",
+        "scenario",
+        "parameters",
+        "seeds",
+        "metrics",
+    ];
+    let as_array: Vec<serde_json::Value> = fields
+        .iter()
+        .map(|f| spec.get(*f).cloned().unwrap_or(serde_json::json!(1)))
+        .collect();
+    let error = doormat::sweep::SweepSpec::from_json(&serde_json::to_string(&as_array).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("expected an object"), "{error}");
+
+    let (_, text) = &genuine()[0];
+    let mut task: serde_json::Value = serde_json::from_str(text).unwrap();
+    let item = task["items"][0].take();
+    let values: Vec<serde_json::Value> = item.as_object().unwrap().values().cloned().collect();
+    task["items"][0] = serde_json::Value::Array(values);
+    let error = TaskResult::from_json(&task.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("items[0]") && error.contains("expected an object"),
+        "{error}"
+    );
+}
