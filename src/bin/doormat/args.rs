@@ -56,6 +56,9 @@ pub(crate) enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        /// Run items estimated past the CPU budget (24 CPU-hours each).
+        #[arg(long)]
+        allow_long: bool,
     },
     /// Merge a sweep's task results into sweep.json, sweep.csv and sweep-measured.json.
     Merge {

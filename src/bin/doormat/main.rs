@@ -47,7 +47,8 @@ fn dispatch(args: Args) -> Result<()> {
             threads,
             out,
             quiet,
-        } => sweep::sweep(&sweep, task.zip(of), threads, &out, quiet),
+            allow_long,
+        } => sweep::sweep(&sweep, task.zip(of), threads, &out, quiet, allow_long),
         Command::Merge { inputs, out, quiet } => sweep::merge(&inputs, &out, quiet),
         Command::Validate {
             scenario,
@@ -56,9 +57,16 @@ fn dispatch(args: Args) -> Result<()> {
             let scenario = load(&scenario)?;
             let threads = run::threads(0);
             let estimate = scenario.estimate();
-            println!("{}: valid; {}", scenario.name, estimate.describe(threads));
+            println!(
+                "{}: every field is valid; estimate: {}",
+                scenario.name,
+                estimate.describe(threads)
+            );
             estimate.check(&Budget::of_machine(allow_long), threads)?;
-            println!("{}: fits this machine's budget", scenario.name);
+            println!(
+                "{}: fits this machine's budget: ready to run",
+                scenario.name
+            );
             Ok(())
         }
         Command::Plot { results } => plot::plot(&results),

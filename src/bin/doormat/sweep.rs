@@ -10,6 +10,7 @@ use std::{
 use anyhow::{Context, Result};
 use doormat::{
     report::ResultsFolder,
+    scenario::Budget,
     sim::engine::expected_messages,
     sweep::{
         BUNDLED, ItemResult, Merged, SWEEP_CSV, SWEEP_JSON, SWEEP_MEASURED_JSON, Sweep,
@@ -26,6 +27,7 @@ pub(crate) fn sweep(
     threads: usize,
     out: &Path,
     quiet: bool,
+    allow_long: bool,
 ) -> Result<()> {
     let sweep = load(source)?;
     let selection = match task {
@@ -33,6 +35,20 @@ pub(crate) fn sweep(
         None => TaskSelection::WHOLE,
     };
     let items = selection.items(sweep.grid().items());
+    // Every grid point this task runs must fit the machine, before anything runs.
+    let budget = Budget::of_machine(allow_long);
+    for (k, point) in sweep.points().iter().enumerate() {
+        if items
+            .iter()
+            .any(|&j| sweep.grid().item(j).is_some_and(|i| i.point == k))
+        {
+            point
+                .scenario
+                .estimate()
+                .check(&budget, crate::run::threads(threads))
+                .with_context(|| format!("grid point {k} ({})", sweep.assignment(k)))?;
+        }
+    }
     let dir = out.join(sweep.name());
     // Fail on an unwritable output before running anything. A whole sweep takes the folder's
     // lock and stages its files; a task writes only its own file, so tasks can run side by side.

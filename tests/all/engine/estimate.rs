@@ -244,3 +244,35 @@ proptest! {
         );
     }
 }
+
+/// A sweep checks every grid point it will run against the same budget before running any:
+/// a point of 50 million users with 200 contacts is refused under a 2 GiB limit, naming it.
+#[test]
+fn a_sweep_with_an_absurd_grid_point_is_refused_before_it_runs() {
+    let dir = scratch("sweep");
+    let sweep = json!({
+        "name": "absurd", "description": "a grid point far past the machine",
+        "scenario": "default",
+        "parameters": [{ "path": "/population/users", "values": [30, 50_000_000] }],
+        "overrides": { "/population/contacts/median": 200, "/population/contacts/max": 200 },
+        "metrics": [{ "path": "/counts/sent" }]
+    });
+    let file = dir.join("absurd.json");
+    std::fs::write(&file, sweep.to_string()).unwrap();
+    let out_dir = dir.join("results");
+    let out = limited(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("grid point 1") && stderr.contains("too large for this machine"),
+        "{stderr}"
+    );
+    assert!(!out_dir.join("absurd/sweep.json").exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -92,9 +92,9 @@ fn per_design_figures_show_their_values() {
     assert_texts(
         &copies,
         &[
-            "exposed ÷ one one-time plain phone copy",
+            "exposed ÷ one phone copy",
             "9000",
-            "= 12 messages per phone",
+            "until it heals, 12 messages",
         ],
     );
     let cpu = find("CPU");
