@@ -178,7 +178,7 @@ impl AddAssign<&Counts> for Counts {
     }
 }
 
-/// The reference for the gain ratio: single devices copied at the first compromise's time, each
+/// The one-time copy reference: single devices copied at the first compromise's time, each
 /// followed on its own, and how their sessions healed. Healing is a survival quantity: a session
 /// still readable when the run ends is censored there, kept apart from those that healed, so a
 /// report can estimate the survival curve (Kaplan–Meier) from exact, mergeable counts.

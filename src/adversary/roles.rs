@@ -20,7 +20,7 @@ use crate::{
 pub enum Owner {
     /// The adversary's compromise number (scenario order).
     Attacker(usize),
-    /// Reference victim number, for the gain ratio.
+    /// Reference victim number, for the device references.
     Reference(u32),
 }
 

@@ -23,8 +23,9 @@ pub struct AdversarySpec {
     /// Whether users re-key every session (a fresh X3DH) on detection. Default: false.
     #[serde(default)]
     pub rekey_on_detection: bool,
-    /// Users whose device is copied, one at a time, at the first compromise's time to measure
-    /// the `plain` reference of the gain ratio (averaged over them). Default: 20.
+    /// Reference phones, each measured on its own: an implant (the yardstick of equivalent
+    /// devices compromised) and a one-time copy at the first compromise's time (the second
+    /// reference, and healing). Default: 20.
     #[serde(default = "default_reference_victims")]
     pub reference_victims: u32,
 }
