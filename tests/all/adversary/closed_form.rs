@@ -382,3 +382,75 @@ fn a_message_counts_from_the_earliest_compromise_that_reads_it() {
     assert!(exposure.readable_over_time[7].fraction > 0.0);
     assert!(exposure.readable_over_time[7].fraction < 1.0);
 }
+
+/// The implant reference copy by copy: each reference phone's implant reads the messages its
+/// user sent before the removal and those delivered to it before the removal, and nothing at
+/// or after it (the detection removes the implant before anything else happens that second).
+/// The detection is set to the very second a reference phone sends, then receives, a message.
+#[test]
+fn an_implant_reads_its_phones_sends_and_deliveries_before_removal() {
+    use doormat::adversary::{Owner, Roles};
+    let users = 30;
+    let make = |detected: f64| {
+        scenario(
+            users,
+            json!([{ "kind": "plain" }]),
+            json!({ "compromises": [compromise(json!({ "kind": "device", "users": 1 }), 1.0)],
+                    "detected_at_hours": detected, "reference_victims": 6 }),
+            Value::Null,
+        )
+    };
+    let probe = make(6.0);
+    let adversary = probe.adversary.as_ref().unwrap();
+    let roles = Roles::draw(probe.seed, users, probe.horizon(), Some(adversary), None);
+    let victims: Vec<u32> = roles
+        .copies
+        .iter()
+        .filter(|(_, copies)| {
+            copies
+                .iter()
+                .any(|c| matches!(c.owner, Owner::Reference(_)))
+        })
+        .map(|(user, _)| *user)
+        .collect();
+    assert_eq!(victims.len(), 6);
+    let plan = doormat::sim::plan::Plan::build(&probe);
+    let scripts = super::scripts(&probe);
+    // (user's side is the sender, send time) and (recipient, delivery time) of every message.
+    let events: Vec<(bool, u32, u64)> = plan
+        .conversations
+        .iter()
+        .zip(&scripts)
+        .flat_map(|(pair, script)| {
+            script.iter().flat_map(move |m| {
+                let (from, to) = if m.from == 0 {
+                    (pair.a, pair.b)
+                } else {
+                    (pair.b, pair.a)
+                };
+                [(true, from, m.sent_at), (false, to, m.delivered_at)]
+            })
+        })
+        .collect();
+    let in_window = |t: u64| (3 * 3600..9 * 3600).contains(&t);
+    let send = events
+        .iter()
+        .find(|(s, u, t)| *s && victims.contains(u) && in_window(*t));
+    let delivery = events
+        .iter()
+        .find(|(s, u, t)| !*s && victims.contains(u) && in_window(*t));
+    for (_, _, removal) in [send.unwrap(), delivery.unwrap()] {
+        let expected = events
+            .iter()
+            .filter(|(_, u, t)| victims.contains(u) && *t < *removal)
+            .count();
+        let summary = summarise(&make(*removal as f64 / 3600.0));
+        let per_device = summary
+            .adversary
+            .as_ref()
+            .unwrap()
+            .implant_exposure_per_device
+            .unwrap();
+        assert_eq!(per_device, expected as f64 / 6.0, "removal at {removal} s");
+    }
+}
