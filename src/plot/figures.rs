@@ -310,19 +310,15 @@ impl<'a> Run<'a> {
                  the end of the run"
             ));
         }
-        let shares: Vec<String> = [
-            ("hour_1", "1 h"),
-            ("hours_24", "24 h"),
-            ("days_7", "7 days"),
-        ]
-        .iter()
-        .filter_map(|(key, name)| {
-            let share = healing
-                .pointer(&format!("/unhealed_share_at/{key}"))?
-                .as_f64()?;
-            Some(format!("{} % at {name}", short(100.0 * share)))
-        })
-        .collect();
+        let shares: Vec<String> = crate::report::UnhealedShare::POINTS
+            .iter()
+            .filter_map(|(key, name)| {
+                let share = healing
+                    .pointer(&format!("/unhealed_share_at/{key}"))?
+                    .as_f64()?;
+                Some(format!("{} % at {name}", short(100.0 * share)))
+            })
+            .collect();
         if !shares.is_empty() {
             extra.push(format!(
                 "still unhealed (Kaplan–Meier): {}",

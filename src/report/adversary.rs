@@ -205,6 +205,15 @@ pub struct UnhealedShare {
     pub days_7: Option<f64>,
 }
 
+impl UnhealedShare {
+    /// Each point's field in `summary.json` and its name in figures and prose.
+    pub const POINTS: [(&'static str, &'static str); 3] = [
+        ("hour_1", "1 h"),
+        ("hours_24", "24 h"),
+        ("days_7", "7 days"),
+    ];
+}
+
 impl HealingCurve {
     fn new(healed: &Counts, censored: &Counts, curve: Survival, scale: f64) -> Option<Self> {
         if healed.total() + censored.total() == 0 {

@@ -353,17 +353,13 @@ fn healing_sentence(label: &str, healing: &Value) -> Option<String> {
         }
         None => {}
     }
-    let shares: Vec<String> = [
-        ("hour_1", "1 h"),
-        ("hours_24", "24 h"),
-        ("days_7", "7 days"),
-    ]
-    .iter()
-    .filter_map(|(key, name)| {
-        let share = number(healing, &format!("/unhealed_share_at/{key}"))?;
-        Some(format!("{} % after {name}", decimal(100.0 * share, 1)))
-    })
-    .collect();
+    let shares: Vec<String> = super::UnhealedShare::POINTS
+        .iter()
+        .filter_map(|(key, name)| {
+            let share = number(healing, &format!("/unhealed_share_at/{key}"))?;
+            Some(format!("{} % after {name}", decimal(100.0 * share, 1)))
+        })
+        .collect();
     if !shares.is_empty() {
         let _ = write!(s, "; still unhealed: {}", shares.join(", "));
     }

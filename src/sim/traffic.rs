@@ -66,6 +66,12 @@ pub fn script<R: Rng + ?Sized>(
     messages
 }
 
+/// How many exchanges a conversation starts per day, at the users' `rates` (messages a day),
+/// each of `burst_mean × turns_mean` messages on average, whatever the pattern.
+fn exchanges_per_day(traffic: &Traffic, rates: [f64; 2]) -> f64 {
+    (rates[0] + rates[1]) / (traffic.burst_mean * traffic.turns_mean)
+}
+
 /// Geometric bursts and turns; exchanges may overlap, and are sorted by the caller.
 fn natural<R: Rng + ?Sized>(
     traffic: &Traffic,
@@ -73,8 +79,7 @@ fn natural<R: Rng + ?Sized>(
     horizon: SimTime,
     rng: &mut R,
 ) -> Vec<Scripted> {
-    let per_exchange = traffic.burst_mean * traffic.turns_mean;
-    let exchanges_per_day = (rates[0] + rates[1]) / per_exchange;
+    let exchanges_per_day = exchanges_per_day(traffic, rates);
     let mut messages = Vec::new();
     if exchanges_per_day <= 0.0 {
         return messages;
@@ -124,8 +129,7 @@ fn fixed<R: Rng + ?Sized>(
     horizon: SimTime,
     rng: &mut R,
 ) -> Vec<Scripted> {
-    let per_exchange = traffic.burst_mean * traffic.turns_mean;
-    let exchanges_per_day = (rates[0] + rates[1]) / per_exchange;
+    let exchanges_per_day = exchanges_per_day(traffic, rates);
     let mut messages: Vec<Scripted> = Vec::new();
     if exchanges_per_day <= 0.0 {
         return messages;
@@ -150,7 +154,7 @@ fn fixed<R: Rng + ?Sized>(
             break;
         }
         t = f64::max(t, start);
-        for message in 0..count(rng, per_exchange) {
+        for message in 0..count(rng, traffic.burst_mean * traffic.turns_mean) {
             let side = first ^ ((sent / turn) % 2) as Side;
             let turns = sent > 0 && sent.is_multiple_of(turn);
             if message > 0 {
