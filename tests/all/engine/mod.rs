@@ -4,6 +4,7 @@ mod cli;
 mod delivery;
 mod determinism;
 mod estimate;
+mod figures_fixed;
 mod output;
 mod parser;
 mod parser_minor;
