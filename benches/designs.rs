@@ -57,6 +57,7 @@
     reason = "a bench must stop rather than time an error path if an operation fails"
 )]
 
+use doormat::model::{DAY, HOUR, SimTime};
 use std::{
     hint::black_box,
     time::{Duration, Instant},
@@ -65,7 +66,7 @@ use std::{
 use criterion::{BatchSize, Bencher, Criterion, measurement::WallTime};
 use doormat::{
     design::{
-        DAY, Design, DesignSpec, Endpoint, HOUR, SimTime,
+        Design, DesignSpec, Endpoint,
         escrow::{
             AuthorityKeys, EscrowPolicy, EscrowSpec, Granularity, KeyRing, Opener, Scope,
             Verification,

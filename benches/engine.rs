@@ -6,16 +6,11 @@
 //! - parallel speed-up = `engine/1-thread` ÷ `engine/2-threads` (target ≥ 1.8 on 2 cores).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use doormat::model::{Stream, rng};
 use doormat::{
     protocol::Account,
     scenario::Scenario,
-    sim::{
-        RunOptions,
-        plan::Plan,
-        run,
-        seed::{Stream, rng},
-        traffic::script,
-    },
+    sim::{RunOptions, plan::Plan, run, traffic::script},
 };
 
 /// A plain-only scenario small enough for criterion's repetitions.
@@ -40,16 +35,26 @@ fn crypto_alone(scenario: &Scenario, plan: &Plan) -> u64 {
             &scenario.traffic,
             rates,
             horizon,
-            &mut rng(scenario.seed, Stream::Traffic, id as u64),
+            &mut rng(
+                scenario.seed,
+                Stream::Traffic {
+                    conversation: id as u64,
+                },
+            ),
         );
         let Some(first) = script.first() else {
             continue;
         };
-        let mut crypto = rng(scenario.seed, Stream::Crypto, id as u64);
+        let mut crypto = rng(
+            scenario.seed,
+            Stream::Crypto {
+                conversation: id as u64,
+            },
+        );
         let users = [pair.a, pair.b];
-        let mut accounts = users
-            .map(|user| Account::new(&mut rng(scenario.seed, Stream::Identity, u64::from(user))));
-        let initiator = first.from;
+        let mut accounts =
+            users.map(|user| Account::new(&mut rng(scenario.seed, Stream::Identity { user })));
+        let initiator = first.from.index();
         accounts[1 - initiator].generate_one_time_prekeys(&mut crypto, 1);
         let bundle = accounts[1 - initiator].prekey_bundle();
         let mut sessions = [None, None];
@@ -61,7 +66,7 @@ fn crypto_alone(scenario: &Scenario, plan: &Plan) -> u64 {
         events.sort_unstable();
         let mut wire: Vec<Vec<u8>> = vec![Vec::new(); script.len()];
         for (_, delivery, i) in events {
-            let from = script[i].from;
+            let from = script[i].from.index();
             if !delivery {
                 if sessions[from].is_none() {
                     sessions[from] = accounts[from].initiate(&mut crypto, &bundle).ok();

@@ -6,6 +6,7 @@
 //! key or a device is compromised.
 //!
 //! The layers, bottom up:
+//! - [`model`]: simulated time, users, sides, scripted messages, seeded random streams.
 //! - [`protocol`]: X3DH and the Double Ratchet, faithful to Signal's specifications.
 //! - [`design`]: plain end-to-end encryption and the exceptional-access designs on top of it.
 //! - [`scenario`]: what a run simulates, from JSON, validated.
@@ -17,6 +18,7 @@
 
 pub mod adversary;
 pub mod design;
+pub mod model;
 pub mod plot;
 pub mod protocol;
 pub mod report;

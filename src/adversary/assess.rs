@@ -7,13 +7,14 @@ use super::{
     metrics::{Exposed, Exposure, Lawful},
     spec::AdversarySpec,
 };
+use crate::model::{Scripted, Side, SimTime};
 use crate::{
     design::{
-        Design, DesignSpec, SimTime,
+        Design, DesignSpec,
         backup::{self, BackupKey},
         escrow::{Opener, Verification},
     },
-    sim::{metrics::DesignMetrics, traffic::Scripted},
+    sim::metrics::DesignMetrics,
 };
 
 /// What the measurement needs besides the conversation: the run-wide facts for one design.
@@ -138,7 +139,7 @@ fn ghost_reads(
     transcript: &Transcript,
     truth: &dyn Fn(usize) -> Vec<u8>,
     attacker: bool,
-) -> Vec<(usize, usize, Option<usize>)> {
+) -> Vec<(usize, Side, Option<usize>)> {
     let mut reads = Vec::new();
     for (t, tap) in transcript.ghosts.iter().enumerate() {
         if tap.attacker.is_some() != attacker {
@@ -200,7 +201,7 @@ fn open_backup(
     blob: &super::BackupBlob,
     truth: &dyn Fn(usize) -> Vec<u8>,
 ) -> Vec<usize> {
-    let user = transcript.users[blob.side];
+    let user = transcript.users[blob.side.index()];
     backup::open(key, user, blob.number, &blob.bytes)
         .map(|entries| {
             entries
@@ -238,8 +239,8 @@ fn record(
         any = true;
         let message = &script[index];
         exposure.record(&Exposed {
-            sender: transcript.users[message.from],
-            recipient: transcript.users[1 - message.from],
+            sender: transcript.users[message.from.index()],
+            recipient: transcript.users[message.from.other().index()],
             sent_at: message.sent_at,
             readable_at,
             compromise,
@@ -281,8 +282,8 @@ fn lawful(
             // The spyware alternative: an implant on the target's device reads what the device
             // itself encrypts and decrypts.
             for (index, message) in script.iter().enumerate() {
-                obtained[message.from][index] = transcript.wire[index].is_some();
-                obtained[1 - message.from][index] = transcript.delivered[index];
+                obtained[message.from.index()][index] = transcript.wire[index].is_some();
+                obtained[message.from.other().index()][index] = transcript.delivered[index];
             }
         }
         DesignSpec::Escrow(_) => {
@@ -303,7 +304,7 @@ fn lawful(
         }
         DesignSpec::Ghost(_) => {
             for (index, side, _) in ghost_reads(transcript, truth, false) {
-                obtained[side][index] = true;
+                obtained[side.index()][index] = true;
             }
         }
         DesignSpec::Backup(_) => {
@@ -311,7 +312,7 @@ fn lawful(
                 for blob in &transcript.backups {
                     let key = keys.key(blob.generation);
                     for index in open_backup(transcript, key, blob, truth) {
-                        obtained[blob.side][index] = true;
+                        obtained[blob.side.index()][index] = true;
                     }
                 }
             }

@@ -9,10 +9,8 @@ use super::{
     metrics::Reference,
     spec::AdversarySpec,
 };
-use crate::{
-    design::SimTime,
-    sim::{order::side_events, traffic::Scripted},
-};
+use crate::model::{Scripted, SimTime};
+use crate::sim::order::side_events;
 
 /// Stolen device copies followed through the ratchet: the adversary's, into `readable`; the
 /// reference victims', each on its own, into `reference`.

@@ -3,10 +3,11 @@
 
 use super::spec::{AdversarySpec, Secret, hours};
 use crate::design::{
-    DesignSpec, SimTime,
+    DesignSpec,
     backup::BackupKey,
     escrow::{AuthorityKeys, KeyRing},
 };
+use crate::model::SimTime;
 
 /// The provider's backup key, and the fresh one it switches to after a detection.
 #[derive(Clone)]

@@ -7,12 +7,12 @@
 //! victims (the same users as the one-time device copies), on the same population and traffic
 //! as every design, so "this leak is like hacking N phones" compares like with like.
 
+use crate::model::{Scripted, SimTime};
 use std::ops::AddAssign;
 
 use serde::Serialize;
 
 use super::{Owner, Transcript};
-use crate::{design::SimTime, sim::traffic::Scripted};
 
 /// Messages the reference victims' implants read, summed over victims.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

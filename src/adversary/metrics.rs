@@ -1,11 +1,10 @@
 //! What the adversary and the authority obtained, as counters that merge by addition (or by
 //! union, for the set of users touched), so threads combine exactly.
 
+use crate::model::{HOUR, SimTime, UserId};
 use std::{collections::BTreeMap, ops::AddAssign};
 
 use serde::Serialize;
-
-use crate::design::{HOUR, SimTime, UserId};
 
 /// A set of users, as a bitmap: merged by union.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,18 +2,13 @@
 //! and its seed (the plan stream), so every conversation knows its users' roles without
 //! talking to any other.
 
+use crate::model::{DAY, PlanDraw, SimTime, Stream, UserId, rng};
 use std::collections::BTreeMap;
 
 use rand::RngExt;
 
 use super::spec::{AdversarySpec, LawfulSpec, Secret, hours};
-use crate::{
-    design::{
-        DAY, SimTime, UserId,
-        escrow::warrant::{Issuer, Warrant},
-    },
-    sim::seed::{Stream, rng},
-};
+use crate::design::escrow::warrant::{Issuer, Warrant};
 
 /// Whose copy of a device this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,7 +76,7 @@ impl Roles {
             let detected = adversary.detected_at().unwrap_or(SimTime::MAX);
             for (index, compromise) in adversary.compromises.iter().enumerate() {
                 let at = hours(compromise.at_hours);
-                let mut pick = rng(seed, Stream::Plan, index as u64);
+                let mut pick = rng(seed, Stream::Plan(PlanDraw::Compromise(index)));
                 match compromise.secret {
                     Secret::Device { users: n } => {
                         for user in sample(&mut pick, users, n) {
@@ -104,7 +99,7 @@ impl Roles {
                 }
             }
             let at = adversary.first_compromise();
-            let mut pick = rng(seed, Stream::Plan, u64::MAX);
+            let mut pick = rng(seed, Stream::Plan(PlanDraw::ReferenceVictims));
             let victims = sample(&mut pick, users, adversary.reference_victims);
             roles.reference_victims = victims.len() as u32;
             for (k, user) in victims.into_iter().enumerate() {
@@ -115,7 +110,7 @@ impl Roles {
             }
         }
         if let Some(lawful) = lawful {
-            let mut pick = rng(seed, Stream::Plan, u64::MAX - 1);
+            let mut pick = rng(seed, Stream::Plan(PlanDraw::Targets));
             let count = lawful.target_count(u64::from(users));
             let window = (lawful.window_days * DAY as f64).round() as SimTime;
             for user in sample(&mut pick, users, count) {

@@ -1,9 +1,8 @@
 //! The adversary and lawful-access blocks of a scenario, as written in its JSON.
 
+use crate::model::{HOUR, SimTime};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-use crate::design::{HOUR, SimTime};
 
 /// Who watches the traffic and which secrets they steal, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -143,7 +142,7 @@ impl AdversarySpec {
     pub fn archive_start(&self, t: SimTime) -> SimTime {
         match self.archive_retention_days {
             None => 0,
-            Some(days) => t.saturating_sub((days * crate::design::DAY as f64).round() as SimTime),
+            Some(days) => t.saturating_sub((days * crate::model::DAY as f64).round() as SimTime),
         }
     }
 }

@@ -2,8 +2,9 @@
 //! the device copies taken, the ghost devices' fan-out, the backups uploaded.
 
 use super::roles::Owner;
+use crate::model::{Side, SimTime, UserId};
 use crate::{
-    design::{SimTime, UserId, ghost::GhostDevice, superencrypt::SuperKey},
+    design::{ghost::GhostDevice, superencrypt::SuperKey},
     protocol::{Session, x3dh::AD_LEN},
 };
 
@@ -38,7 +39,7 @@ pub struct Copied {
     /// Whose copy.
     pub owner: Owner,
     /// The side copied.
-    pub side: usize,
+    pub side: Side,
     /// When.
     pub at: SimTime,
     /// The session as it was then (none if it had not started).
@@ -50,9 +51,9 @@ pub struct GhostTap {
     /// `None` for the authority, or the adversary's compromise index.
     pub attacker: Option<usize>,
     /// The ghosted side.
-    pub side: usize,
+    pub side: Side,
     /// The side that fans out to it.
-    pub sender: usize,
+    pub sender: Side,
     /// The device.
     pub device: GhostDevice,
 }
@@ -70,7 +71,7 @@ pub struct GhostCopy {
 /// One backup: a side's messages since its previous backup.
 pub struct BackupBlob {
     /// The side that uploaded it.
-    pub side: usize,
+    pub side: Side,
     /// When.
     pub at: SimTime,
     /// Its number (in the key derivation).
@@ -84,6 +85,6 @@ pub struct BackupBlob {
 impl Transcript {
     /// The true plaintext of message `index`, as the user wrote it.
     pub fn truth(&self, index: usize, size: u32) -> Vec<u8> {
-        crate::sim::conversation::plaintext(self.conversation, index, size)
+        crate::model::plaintext(self.conversation, index, size)
     }
 }

@@ -1,10 +1,11 @@
 //! Checks of the adversary and lawful-access blocks, each problem with its JSON path.
 
+use crate::model::HOUR;
 use std::collections::BTreeMap;
 
 use super::spec::{AdversarySpec, LawfulSpec, Secret, hours};
 use crate::{
-    design::{DesignSpec, HOUR, escrow::Scope},
+    design::{DesignSpec, escrow::Scope},
     scenario::ValidationError,
 };
 

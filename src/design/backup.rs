@@ -6,12 +6,13 @@
 //! holds it (the provider, a court ordering it, or an attacker who steals it) opens every backup
 //! ever uploaded, and with it every message it contains, past the protocol's forward secrecy.
 
+use crate::model::{SimTime, UserId};
 use aes_gcm::{AeadInOut, Aes256Gcm, KeyInit, Nonce, Tag};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{DesignError, SimTime, UserId};
+use super::DesignError;
 
 /// A backup design as written in a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

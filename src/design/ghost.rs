@@ -8,11 +8,12 @@
 //! safety numbers or audit key transparency may notice the extra device (a per-user, per-day
 //! probability); the 2019 open letter's objection is that clients must hide exactly that.
 
+use crate::model::{DAY, SimTime};
 use rand_core::CryptoRng;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{DAY, DesignError, SimTime};
+use super::DesignError;
 use crate::protocol::{Account, Session};
 
 /// A ghost design as written in a scenario.

@@ -27,16 +27,6 @@ pub use self::{
     runtime::{Design, Endpoint},
 };
 
-/// Simulated time, in seconds since the start of a run. Never wall-clock time.
-pub type SimTime = u64;
-/// Seconds in a simulated hour.
-pub const HOUR: SimTime = 3_600;
-/// Seconds in a simulated day.
-pub const DAY: SimTime = 24 * HOUR;
-
-/// A simulated user.
-pub type UserId = u32;
-
 /// One design to simulate, as written in a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]

@@ -1,10 +1,11 @@
 //! A design in use: how a client sends and receives through it. Built once per run from a
 //! [`DesignSpec`] and shared by every conversation; each session side keeps an [`Endpoint`].
 
+use crate::model::SimTime;
 use rand_core::CryptoRng;
 
 use super::{
-    DesignError, DesignSpec, SimTime, envelope,
+    DesignError, DesignSpec, envelope,
     escrow::{AuthorityKeys, EscrowEndpoint, EscrowPolicy},
 };
 use crate::protocol::{Account, KeyTrace, Session, x3dh::AD_LEN};

@@ -2,11 +2,12 @@
 //! compromised, healing (a Kaplan–Meier survival estimate per stolen session) and lawful yield,
 //! derived from the merged counts.
 
+use crate::model::{DAY, HOUR};
 use serde::Serialize;
 
 use crate::{
     adversary::{Counts, Exposure, Lawful, Reference, Roles, Survival},
-    design::{DAY, DesignSpec, HOUR},
+    design::DesignSpec,
     scenario::Scenario,
     sim::DesignMetrics,
 };

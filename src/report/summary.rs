@@ -118,7 +118,7 @@ impl Summary {
             )
         };
         let adversary = AdversarySummary::new(scenario, &output.roles, &output.metrics.designs);
-        let hours = scenario.horizon().div_ceil(crate::design::HOUR) as usize;
+        let hours = scenario.horizon().div_ceil(crate::model::HOUR) as usize;
         let designs = output
             .designs
             .iter()

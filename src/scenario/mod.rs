@@ -281,8 +281,8 @@ impl Scenario {
     }
 
     /// Simulated duration in seconds.
-    pub fn horizon(&self) -> crate::design::SimTime {
-        (self.duration_days * crate::design::DAY as f64).round() as crate::design::SimTime
+    pub fn horizon(&self) -> crate::model::SimTime {
+        (self.duration_days * crate::model::DAY as f64).round() as crate::model::SimTime
     }
 
     /// The JSON Schema of scenario files, generated from these types.

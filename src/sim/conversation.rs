@@ -3,14 +3,13 @@
 //! checks the plaintext. Beside the messages it leaves a [`Transcript`] of what the adversary
 //! and the authority capture, which [`crate::adversary::assess`] then measures.
 
+use crate::model::{HOUR, Scripted, Side, SimTime, Stream, plaintext, rng};
 use std::time::Instant;
 
 use super::{
     metrics::{DesignMetrics, Timing},
     order::{Event, message_events},
     plan::Pair,
-    seed::{Stream, rng},
-    traffic::{Scripted, Side},
 };
 use crate::{
     adversary::{
@@ -18,7 +17,7 @@ use crate::{
         Holdings, Roles, Transcript,
     },
     design::{
-        Design, DesignSpec, Endpoint, HOUR, SimTime, backup, envelope,
+        Design, DesignSpec, Endpoint, backup, envelope,
         ghost::{GhostDevice, GhostFanout},
         superencrypt::SuperKey,
     },
@@ -70,17 +69,6 @@ struct Device {
     previous: Option<(Session, Endpoint)>,
 }
 
-/// The plaintext of message `index`: unique per conversation and message, so a decryption that
-/// returns another message's bytes counts as a failure.
-pub fn plaintext(conversation: u64, index: usize, size: u32) -> Vec<u8> {
-    let mut bytes = vec![(index as u8) ^ 0x5A; size as usize];
-    let id = (conversation << 24) ^ index as u64;
-    for (byte, value) in bytes.iter_mut().zip(id.to_be_bytes()) {
-        *byte = value;
-    }
-    bytes
-}
-
 fn elapsed_ns(since: Instant) -> u64 {
     since.elapsed().as_nanos() as u64
 }
@@ -108,10 +96,15 @@ pub fn simulate(
     let clock = Instant::now();
     let seed = setting.seed;
     let design = &run.design;
-    let mut crypto = rng(seed, Stream::Crypto, conversation.id);
+    let mut crypto = rng(
+        seed,
+        Stream::Crypto {
+            conversation: conversation.id,
+        },
+    );
     let users = [conversation.pair.a, conversation.pair.b];
     let mut devices = users.map(|user| Device {
-        account: Account::new(&mut rng(seed, Stream::Identity, u64::from(user))),
+        account: Account::new(&mut rng(seed, Stream::Identity { user })),
         session: None,
         endpoint: Endpoint::default(),
         previous: None,
@@ -120,8 +113,8 @@ pub fn simulate(
     // Each side's prekey bundle of its *peer*, used up when it starts a session: the initiator's
     // now, the responder's only if it must start one itself (its peer's first message failed).
     let mut bundles: [Option<PreKeyBundle>; 2] = [None, None];
-    bundles[initiator] = Some(fetch_bundle(
-        &mut devices[1 - initiator].account,
+    bundles[initiator.index()] = Some(fetch_bundle(
+        &mut devices[initiator.other().index()].account,
         &mut crypto,
     ));
     let count = conversation.script.len();
@@ -130,10 +123,14 @@ pub fn simulate(
         users,
         horizon: setting.horizon,
         associated_data: None,
-        superkey: setting
-            .roles
-            .evading(users[0], users[1])
-            .then(|| SuperKey::generate(&mut rng(seed, Stream::Ghost, conversation.id | 1 << 63))),
+        superkey: setting.roles.evading(users[0], users[1]).then(|| {
+            SuperKey::generate(&mut rng(
+                seed,
+                Stream::SuperKey {
+                    conversation: conversation.id,
+                },
+            ))
+        }),
         wire: vec![None; count],
         delivered: vec![false; count],
         copies: Vec::new(),
@@ -147,9 +144,10 @@ pub fn simulate(
     timing.handshake_ns += elapsed_ns(clock);
     metrics.conversations += 1;
 
-    let mut copies: Vec<(SimTime, adversary::Owner, Side)> = (0..2)
+    let mut copies: Vec<(SimTime, adversary::Owner, Side)> = Side::BOTH
+        .into_iter()
         .flat_map(|side| {
-            let list = setting.roles.copies.get(&users[side]);
+            let list = setting.roles.copies.get(&users[side.index()]);
             list.into_iter()
                 .flatten()
                 .map(move |copy| (copy.at, copy.owner, side))
@@ -165,11 +163,11 @@ pub fn simulate(
         _ => None,
     };
     if let Some(interval) = backup_interval {
-        for (side, user) in users.iter().enumerate() {
-            let phase = u64::from(*user).wrapping_mul(0x9E37_79B9_7F4A_7C15) % interval;
+        for (side, user) in Side::BOTH.into_iter().zip(users) {
+            let phase = u64::from(user).wrapping_mul(0x9E37_79B9_7F4A_7C15) % interval;
             let mut at = if phase == 0 { interval } else { phase };
             while at <= setting.horizon {
-                events.push((at, Event::Backup(side as u8)));
+                events.push((at, Event::Backup(side)));
                 at += interval;
             }
         }
@@ -197,7 +195,7 @@ pub fn simulate(
                 owner,
                 side,
                 at,
-                session: devices[side].session.clone(),
+                session: devices[side.index()].session.clone(),
             });
         }
     };
@@ -206,12 +204,12 @@ pub fn simulate(
         take_copies(now, &mut copies, &devices, &mut transcript);
         match event {
             Event::Rekey => {
-                let device = &mut devices[initiator];
+                let device = &mut devices[initiator.index()];
                 if let Some(session) = device.session.take() {
                     let endpoint = std::mem::take(&mut device.endpoint);
                     device.previous = Some((session, endpoint));
-                    let responder = &mut devices[1 - initiator].account;
-                    bundles[initiator] = Some(fetch_bundle(responder, &mut crypto));
+                    let responder = &mut devices[initiator.other().index()].account;
+                    bundles[initiator.index()] = Some(fetch_bundle(responder, &mut crypto));
                 }
             }
             Event::Send(index) => {
@@ -219,13 +217,16 @@ pub fn simulate(
                 let message = &conversation.script[index];
                 let text = app_plaintext(&transcript, conversation.id, index, message.size);
                 let from = message.from;
-                if devices[from].session.is_none() && bundles[from].is_none() {
-                    bundles[from] = Some(fetch_bundle(&mut devices[1 - from].account, &mut crypto));
+                if devices[from.index()].session.is_none() && bundles[from.index()].is_none() {
+                    bundles[from.index()] = Some(fetch_bundle(
+                        &mut devices[from.other().index()].account,
+                        &mut crypto,
+                    ));
                 }
                 let Some((bytes, dh_step)) = send(
                     design,
-                    &mut devices[from],
-                    &mut bundles[from],
+                    &mut devices[from.index()],
+                    &mut bundles[from.index()],
                     &mut crypto,
                     &text,
                     now,
@@ -235,7 +236,7 @@ pub fn simulate(
                     continue;
                 };
                 if transcript.associated_data.is_none() {
-                    transcript.associated_data = devices[message.from]
+                    transcript.associated_data = devices[message.from.index()]
                         .session
                         .as_ref()
                         .map(|s| *s.associated_data());
@@ -264,7 +265,7 @@ pub fn simulate(
                 }
                 metrics.sent_per_hour[hour] += 1;
                 if backup_interval.is_some() {
-                    history[message.from].push((index as u64, text));
+                    history[message.from.index()].push((index as u64, text));
                 }
                 if capture {
                     transcript.wire[index] = Some(bytes.clone());
@@ -277,7 +278,7 @@ pub fn simulate(
                     continue;
                 };
                 let message = &conversation.script[index];
-                let device = &mut devices[1 - message.from];
+                let device = &mut devices[message.from.other().index()];
                 let received = receive(design, device, &bytes, message.sent_at, timing, metrics);
                 let truth = plaintext(conversation.id, index, message.size);
                 let read = match (&received, &transcript.superkey) {
@@ -289,15 +290,14 @@ pub fn simulate(
                     metrics.delivered += 1;
                     transcript.delivered[index] = true;
                     if let (Some(text), true) = (received, backup_interval.is_some()) {
-                        history[1 - message.from].push((index as u64, text));
+                        history[message.from.other().index()].push((index as u64, text));
                     }
                 } else {
                     metrics.failed += 1;
                 }
             }
             Event::Backup(side) => {
-                let side = usize::from(side);
-                let entries = std::mem::take(&mut history[side]);
+                let entries = std::mem::take(&mut history[side.index()]);
                 if entries.is_empty() {
                     continue;
                 }
@@ -306,9 +306,10 @@ pub fn simulate(
                 };
                 let clock = Instant::now();
                 let generation = keys.generation_at(now);
-                let number = conversation.id << 20 | backups_made[side];
-                backups_made[side] += 1;
-                if let Ok(bytes) = backup::seal(keys.key(generation), users[side], number, &entries)
+                let number = conversation.id << 20 | backups_made[side.index()];
+                backups_made[side.index()] += 1;
+                if let Ok(bytes) =
+                    backup::seal(keys.key(generation), users[side.index()], number, &entries)
                 {
                     transcript.backups.push(BackupBlob {
                         side,
@@ -362,21 +363,29 @@ fn ghost_taps(
         return Vec::new();
     };
     let mut fanouts = Vec::new();
-    for side in 0..2 {
-        let user = transcript.users[side];
+    for side in Side::BOTH {
+        let user = transcript.users[side.index()];
         let ghostings = setting.roles.ghosts.get(&user).into_iter().flatten();
         for (number, ghosting) in ghostings.enumerate() {
-            let notice_id = u64::from(user) << 16 | number as u64;
+            let ghosting_number = number as u32;
+            let notice = Stream::GhostNotice {
+                user,
+                ghosting: ghosting_number,
+            };
             let noticed = spec.noticed_at(
-                &mut rng(setting.seed, Stream::Ghost, notice_id),
+                &mut rng(setting.seed, notice),
                 ghosting.from,
                 setting.horizon,
             );
             let until = noticed.map_or(ghosting.until, |t| t.min(ghosting.until));
-            for sender in 0..2 {
-                let device_id =
-                    conversation.id << 20 | (number as u64) << 2 | (side << 1 | sender) as u64;
-                let device = GhostDevice::new(&mut rng(setting.seed, Stream::Ghost, device_id));
+            for sender in Side::BOTH {
+                let stream = Stream::GhostDevice {
+                    conversation: conversation.id,
+                    ghosting: ghosting_number,
+                    side,
+                    sender,
+                };
+                let device = GhostDevice::new(&mut rng(setting.seed, stream));
                 transcript.ghosts.push(GhostTap {
                     attacker: ghosting.attacker,
                     side,

@@ -13,9 +13,9 @@ use super::{
     conversation::{Conversation, DesignRun, Setting, simulate},
     metrics::RunMetrics,
     plan::Plan,
-    seed::{Stream, rng},
     traffic::script,
 };
+use crate::model::{Stream, rng};
 use crate::{
     adversary::{Authority, BackupKeys, Holdings, Roles},
     design::{Design, DesignError, DesignSpec, escrow::AuthorityKeys},
@@ -95,14 +95,14 @@ pub fn run_adjusted(
     let horizon = scenario.horizon();
     let adversary = scenario.adversary.as_ref();
     let rotation = adversary.and_then(|a| a.detected_at());
-    let mut authority = rng(scenario.seed, Stream::Authority, 0);
+    let mut authority = rng(scenario.seed, Stream::Authority);
     let mut runs = Vec::with_capacity(scenario.designs.len());
     let mut authority_keys = Vec::with_capacity(scenario.designs.len());
     for (index, spec) in scenario.designs.iter().enumerate() {
         let (design, keys) = Design::build_rotating(spec, horizon, rotation, &mut authority)
             .map_err(|source| EngineError::Design { index, source })?;
         let backup = matches!(spec, DesignSpec::Backup(_)).then(|| {
-            let mut provider = rng(scenario.seed, Stream::Authority, 1 + index as u64);
+            let mut provider = rng(scenario.seed, Stream::Provider { design: index });
             BackupKeys::new([provider.random(), provider.random()], rotation)
         });
         let holdings = adversary.map_or_else(Holdings::default, |a| {
@@ -147,7 +147,12 @@ pub fn run_adjusted(
                     let degree = |user: u32| f64::from(plan.degrees[user as usize].max(1));
                     let rate = scenario.traffic.messages_per_user_per_day;
                     let rates = [rate / degree(pair.a), rate / degree(pair.b)];
-                    let mut traffic = rng(scenario.seed, Stream::Traffic, id as u64);
+                    let mut traffic = rng(
+                        scenario.seed,
+                        Stream::Traffic {
+                            conversation: id as u64,
+                        },
+                    );
                     let script = script(&scenario.traffic, rates, horizon, &mut traffic);
                     let conversation = Conversation {
                         id: id as u64,

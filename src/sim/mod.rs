@@ -11,7 +11,6 @@ pub mod engine;
 pub mod metrics;
 pub mod order;
 pub mod plan;
-pub mod seed;
 pub mod traffic;
 
 pub use self::{

@@ -2,8 +2,7 @@
 //! adversary's device follower replays a copied side's share of them in the same order, so a
 //! stolen state sees exactly what the victim's device saw, one event at a time.
 
-use super::traffic::{Scripted, Side};
-use crate::design::SimTime;
+use crate::model::{Scripted, Side, SimTime};
 
 /// What happens at one simulated instant, in this order when simultaneous (the derived `Ord`
 /// is the definition): a re-key first, then sends by message index, then deliveries by message
@@ -18,7 +17,7 @@ pub enum Event {
     /// Message `index` reaches its recipient.
     Deliver(u32),
     /// Side `side` uploads a backup.
-    Backup(u8),
+    Backup(Side),
 }
 
 /// Every send and delivery of `script`, in engine order.
@@ -63,21 +62,29 @@ mod tests {
     #[test]
     fn a_send_precedes_a_delivery_in_the_same_second() {
         // Side 1's reply arrives at 10, the second in which side 0 sends message 2.
-        let script = [message(0, 1, 2), message(1, 5, 10), message(0, 10, 11)];
+        let script = [
+            message(Side::A, 1, 2),
+            message(Side::B, 5, 10),
+            message(Side::A, 10, 11),
+        ];
         assert_eq!(
-            side_events(&script, 0, 0),
+            side_events(&script, Side::A, 0),
             [(0, true), (2, true), (1, false)]
         );
         assert_eq!(
-            side_events(&script, 1, 0),
+            side_events(&script, Side::B, 0),
             [(0, false), (1, true), (2, false)]
         );
     }
 
     #[test]
     fn a_copy_sees_everything_from_its_own_second_on() {
-        let script = [message(0, 1, 2), message(1, 5, 10), message(0, 10, 11)];
-        assert_eq!(side_events(&script, 0, 10), [(2, true), (1, false)]);
-        assert_eq!(side_events(&script, 1, 11), [(2, false)]);
+        let script = [
+            message(Side::A, 1, 2),
+            message(Side::B, 5, 10),
+            message(Side::A, 10, 11),
+        ];
+        assert_eq!(side_events(&script, Side::A, 10), [(2, true), (1, false)]);
+        assert_eq!(side_events(&script, Side::B, 11), [(2, false)]);
     }
 }

@@ -6,15 +6,12 @@
 //! conversations with uniformly chosen others; the other half comes from being chosen. Pairs are
 //! de-duplicated, so degrees end up close to the drawn distribution.
 
+use crate::model::{Stream, UserId, rng};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
-use super::seed::{Stream, rng};
-use crate::{
-    design::UserId,
-    scenario::{Contacts, Scenario},
-};
+use crate::scenario::{Contacts, Scenario};
 
 /// One conversation: two users, the lower id first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,7 +56,7 @@ impl Plan {
 
 /// The conversations `user` starts: half its drawn degree, with uniformly chosen partners.
 fn started_by(seed: u64, user: UserId, users: u32, contacts: &Contacts) -> Vec<Pair> {
-    let mut rng = rng(seed, Stream::Population, u64::from(user));
+    let mut rng = rng(seed, Stream::Population { user });
     let normal: f64 = rng.sample(StandardNormal);
     let degree = (contacts.median.ln() + contacts.sigma * normal).exp();
     let degree = degree

@@ -8,29 +8,11 @@
 //! has arrived: a reply comes after reading, so delivery delays can reorder messages within a
 //! turn (on one chain) but never across turns, and the DH ratchet steps exactly at each turn.
 
+use crate::model::{Scripted, Side, SimTime};
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
-use crate::{
-    design::SimTime,
-    scenario::{Pattern, Traffic},
-};
-
-/// One side of a conversation: 0 is the pair's lower user id, 1 the higher.
-pub type Side = usize;
-
-/// One message of the script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scripted {
-    /// Who sends it.
-    pub from: Side,
-    /// When it is sent.
-    pub sent_at: SimTime,
-    /// When it reaches the recipient (always after it is sent).
-    pub delivered_at: SimTime,
-    /// Plaintext length in bytes.
-    pub size: u32,
-}
+use crate::scenario::{Pattern, Traffic};
 
 /// Exponential sample with the given mean.
 fn exponential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
@@ -85,7 +67,7 @@ fn natural<R: Rng + ?Sized>(
         return messages;
     }
     let horizon_s = horizon as f64;
-    let mean_between = crate::design::DAY as f64 / exchanges_per_day;
+    let mean_between = crate::model::DAY as f64 / exchanges_per_day;
     let starter_p = rates[0] / (rates[0] + rates[1]);
     let mut start = 0.0;
     loop {
@@ -93,16 +75,16 @@ fn natural<R: Rng + ?Sized>(
         if start >= horizon_s {
             break;
         }
-        let mut side: Side = if rng.random::<f64>() < starter_p {
-            0
+        let mut side = if rng.random::<f64>() < starter_p {
+            Side::A
         } else {
-            1
+            Side::B
         };
         let mut t = start;
         for turn in 0..count(rng, traffic.turns_mean) {
             if turn > 0 {
                 t += exponential(rng, traffic.reply_delay_mean_s);
-                side = 1 - side;
+                side = side.other();
             }
             for message in 0..count(rng, traffic.burst_mean) {
                 if message > 0 {
@@ -135,11 +117,11 @@ fn fixed<R: Rng + ?Sized>(
         return messages;
     }
     let horizon_s = horizon as f64;
-    let mean_between = crate::design::DAY as f64 / exchanges_per_day;
-    let first: Side = if rng.random::<f64>() < rates[0] / (rates[0] + rates[1]) {
-        0
+    let mean_between = crate::model::DAY as f64 / exchanges_per_day;
+    let first = if rng.random::<f64>() < rates[0] / (rates[0] + rates[1]) {
+        Side::A
     } else {
-        1
+        Side::B
     };
     let turn = u64::from(turn);
     let mut sent: u64 = 0;
@@ -155,7 +137,11 @@ fn fixed<R: Rng + ?Sized>(
         }
         t = f64::max(t, start);
         for message in 0..count(rng, traffic.burst_mean * traffic.turns_mean) {
-            let side = first ^ ((sent / turn) % 2) as Side;
+            let side = if (sent / turn).is_multiple_of(2) {
+                first
+            } else {
+                first.other()
+            };
             let turns = sent > 0 && sent.is_multiple_of(turn);
             if message > 0 {
                 let mean = if turns {

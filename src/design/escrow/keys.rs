@@ -10,6 +10,7 @@
 //!   (Micali's fair cryptosystems, US 5,276,737; Clipper was 2-of-2). The key is rebuilt only
 //!   from k shares; with fewer, nothing opens.
 
+use crate::model::SimTime;
 use std::collections::BTreeMap;
 
 use blahaj::{Share, Sharks};
@@ -17,7 +18,7 @@ use hpke::{Deserializable, Kem as _, Serializable};
 use rand_core::CryptoRng;
 
 use super::{EscrowSpec, Scope};
-use crate::design::{DesignError, SimTime};
+use crate::design::DesignError;
 
 /// The KEM of the escrow fields.
 pub(crate) type Kem = hpke::kem::X25519HkdfSha256;
@@ -159,8 +160,8 @@ impl AuthorityKeys {
                 length_hours,
                 retention_hours,
             } => {
-                let length = SimTime::from(*length_hours) * crate::design::HOUR;
-                let retention = SimTime::from(*retention_hours) * crate::design::HOUR;
+                let length = SimTime::from(*length_hours) * crate::model::HOUR;
+                let retention = SimTime::from(*retention_hours) * crate::model::HOUR;
                 let count = u32::try_from(horizon / length + 1).map_err(|_| {
                     DesignError::InvalidParameter {
                         field: "scope.length_hours",

@@ -12,6 +12,7 @@
 //! keys: a message sealed to the key in use when it was sent is accepted even if that key was
 //! deleted while the message was in flight (an epoch kept 0 hours, a recipient offline).
 
+use crate::model::SimTime;
 use zeroize::Zeroizing;
 
 use super::{
@@ -20,7 +21,7 @@ use super::{
     keys::Directory,
 };
 use crate::{
-    design::{DesignError, SimTime},
+    design::DesignError,
     protocol::{
         ChainStart, DEFAULT_MAX_SKIP, KeyTrace, chain_key_after, message::WireMessage, x3dh::AD_LEN,
     },

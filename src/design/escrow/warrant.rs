@@ -5,14 +5,12 @@
 //! the target sent or received inside the window. The check is the authority's own policy: a
 //! thief with the same keys ignores it, which is the point the simulator measures.
 
+use crate::model::{SimTime, UserId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Opener;
-use crate::{
-    design::{DesignError, SimTime, UserId},
-    protocol::x3dh::AD_LEN,
-};
+use crate::{design::DesignError, protocol::x3dh::AD_LEN};
 
 /// Who signed the warrant.
 #[derive(

@@ -423,7 +423,7 @@ fn an_implant_reads_its_phones_sends_and_deliveries_before_removal() {
         .zip(&scripts)
         .flat_map(|(pair, script)| {
             script.iter().flat_map(move |m| {
-                let (from, to) = if m.from == 0 {
+                let (from, to) = if m.from == doormat::model::Side::A {
                     (pair.a, pair.b)
                 } else {
                     (pair.b, pair.a)

@@ -4,17 +4,17 @@
 //! conversation with many reference device copies, by real decryption; and the report's
 //! survival figures from raw counts. The helpers serve `healing_patterns.rs` too.
 
+use doormat::model::{Scripted, Side, SimTime, Stream, rng};
 use doormat::{
     adversary::{AdversarySpec, DeviceCopy, Owner, Reference, Roles},
-    design::{Design, DesignSpec, SimTime},
+    design::{Design, DesignSpec},
     scenario::{Pattern, Traffic},
     sim::{
         DesignRun,
         conversation::{Conversation, Setting, simulate},
         metrics::{DesignMetrics, Timing},
         plan::Pair,
-        seed::{Stream, rng},
-        traffic::{Scripted, script},
+        traffic::script,
     },
 };
 use rand::RngExt;
@@ -28,7 +28,7 @@ pub(super) fn traffic_script(traffic: &Traffic, rate: f64, seed: u64) -> Vec<Scr
         traffic,
         [rate, rate],
         HORIZON,
-        &mut rng(seed, Stream::Traffic, 0),
+        &mut rng(seed, Stream::Traffic { conversation: 0 }),
     )
 }
 
@@ -50,13 +50,9 @@ pub(super) fn traffic(pattern: Pattern, gaps_s: f64, latency_s: f64, offline: f6
 
 /// doormat's reference measurement: `plain`, one copy of side `side` at each `(at, side)`,
 /// each followed on its own.
-pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, usize)]) -> Reference {
-    let (design, _) = Design::build(
-        &DesignSpec::Plain,
-        HORIZON,
-        &mut rng(1, Stream::Authority, 0),
-    )
-    .unwrap();
+pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, Side)]) -> Reference {
+    let (design, _) =
+        Design::build(&DesignSpec::Plain, HORIZON, &mut rng(1, Stream::Authority)).unwrap();
     let run = DesignRun {
         design,
         backup: None,
@@ -67,7 +63,7 @@ pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, usize)]) -> Refe
     for (k, (at, side)) in copies.iter().enumerate() {
         roles
             .copies
-            .entry(*side as u32)
+            .entry(side.index() as u32)
             .or_default()
             .push(DeviceCopy {
                 owner: Owner::Reference(k as u32),
@@ -110,16 +106,16 @@ pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, usize)]) -> Refe
 /// `at` holds V's generation g then; it reads V's later messages on the sending chain V held
 /// (only if V's next send would not take a new generation), and every message V receives from
 /// then on that the peer built on one of V's generations up to g (V's keys and skipped keys).
-fn textbook(script: &[Scripted], at: SimTime, victim: usize) -> Vec<bool> {
+fn textbook(script: &[Scripted], at: SimTime, victim: Side) -> Vec<bool> {
     #[derive(Clone, Copy)]
-    struct Side {
+    struct Ratchet {
         session: bool,
         generation: u32,
         active: bool,
         seen: Option<u32>,
     }
     let initiator = script[0].from;
-    let mut sides = [Side {
+    let mut sides = [Ratchet {
         session: false,
         generation: 0,
         active: false,
@@ -135,14 +131,14 @@ fn textbook(script: &[Scripted], at: SimTime, victim: usize) -> Vec<bool> {
     let mut snapshot = None;
     for (t, kind, i) in events {
         if t >= at && snapshot.is_none() {
-            snapshot = Some(sides[victim]);
+            snapshot = Some(sides[victim.index()]);
         }
         let from = script[i].from;
         if kind == 0 {
-            let s = &mut sides[from];
+            let s = &mut sides[from.index()];
             if !s.session {
                 assert_eq!(from, initiator);
-                *s = Side {
+                *s = Ratchet {
                     session: true,
                     generation: 0,
                     active: true,
@@ -154,7 +150,7 @@ fn textbook(script: &[Scripted], at: SimTime, victim: usize) -> Vec<bool> {
             }
             chain[i] = (s.generation, s.seen);
         } else {
-            let r = &mut sides[1 - from];
+            let r = &mut sides[from.other().index()];
             r.session = true;
             if r.seen < Some(chain[i].0) {
                 r.seen = Some(chain[i].0);
@@ -162,7 +158,7 @@ fn textbook(script: &[Scripted], at: SimTime, victim: usize) -> Vec<bool> {
             }
         }
     }
-    let held = snapshot.unwrap_or(sides[victim]);
+    let held = snapshot.unwrap_or(sides[victim.index()]);
     script
         .iter()
         .enumerate()
@@ -181,7 +177,7 @@ fn textbook(script: &[Scripted], at: SimTime, victim: usize) -> Vec<bool> {
 /// cannot read, or is censored at the end of the run.
 pub(super) fn expected(
     script: &[Scripted],
-    copies: &[(SimTime, usize)],
+    copies: &[(SimTime, Side)],
     reads: &[Vec<bool>],
 ) -> Reference {
     let mut reference = Reference::default();
@@ -209,15 +205,20 @@ pub(super) fn expected(
 
 /// Copies of both sides at many times, after the conversation's first round trip (both sides
 /// then hold a session).
-pub(super) fn copies(script: &[Scripted], count: u64) -> Vec<(SimTime, usize)> {
-    let responder = 1 - script[0].from;
+pub(super) fn copies(script: &[Scripted], count: u64) -> Vec<(SimTime, Side)> {
+    let responder = script[0].from.other();
     let start = script
         .iter()
         .find(|m| m.from == responder)
         .map_or(0, |m| m.delivered_at + 1);
     let end = script.last().unwrap().sent_at + 1;
     (0..count)
-        .map(|k| (start + (end - start) * k / count, (k % 2) as usize))
+        .map(|k| {
+            (
+                start + (end - start) * k / count,
+                Side::BOTH[(k % 2) as usize],
+            )
+        })
         .collect()
 }
 
@@ -225,19 +226,19 @@ pub(super) fn copies(script: &[Scripted], count: u64) -> Vec<(SimTime, usize)> {
 /// seconds after it is sent, so sends and deliveries often share a second and turns overlap in
 /// flight. The responder sends nothing before the first message reaches it.
 fn dense(seed: u64, burst: u32, count: usize) -> Vec<Scripted> {
-    let mut random = rng(seed, Stream::Traffic, 1);
+    let mut random = rng(seed, Stream::Traffic { conversation: 1 });
     let mut next = |n: u32| random.random::<u32>() % n;
     let mut script: Vec<Scripted> = Vec::new();
-    let (mut t, mut from) = (0, 0);
+    let (mut t, mut from) = (0, Side::A);
     for _ in 0..count {
         t += SimTime::from(next(3));
         if next(burst) == 0 {
-            from = 1 - from;
+            from = from.other();
         }
         let delivered_at = t + 1 + SimTime::from(next(3));
         script.push(Scripted {
             from: if t <= script.first().map_or(0, |m| m.delivered_at) {
-                0
+                Side::A
             } else {
                 from
             },

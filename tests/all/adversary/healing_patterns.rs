@@ -1,7 +1,10 @@
 //! The `alternating` and `fixed_bursts` traffic patterns: doormat's healing counts against the
 //! closed forms of `docs/healing.md`, their parsing, and their order under any delays.
 
-use doormat::{scenario::Pattern, sim::traffic::Scripted};
+use doormat::{
+    model::{Scripted, Side},
+    scenario::Pattern,
+};
 use serde_json::json;
 
 use super::healing::{copies, expected, measured, traffic, traffic_script};
@@ -10,16 +13,25 @@ use super::healing::{copies, expected, measured, traffic, traffic_script};
 /// turns of `n` strictly alternating, when message `k` (0-based, in send order) is the next one
 /// sent. It is the next `2n − j` messages in V's own turn after j ≥ 1 of them, none at the start
 /// of V's turn, the next `n − j` in the peer's turn: capped by the messages left.
-fn closed_form(script: &[Scripted], n: usize, victim: usize, k: usize) -> usize {
+fn closed_form(script: &[Scripted], n: usize, victim: Side, k: usize) -> usize {
     let j = k % n;
-    let first = script[0].from;
-    let sender = first ^ ((k / n) % 2);
+    let sender = turn_sender(script, n, k);
     let reads = match (sender == victim, j) {
         (true, 0) => 0,
         (true, j) => 2 * n - j,
         (false, j) => n - j,
     };
     reads.min(script.len() - k)
+}
+
+/// Who sends message `k` when turns of `n` strictly alternate from the script's first sender.
+fn turn_sender(script: &[Scripted], n: usize, k: usize) -> Side {
+    let first = script[0].from;
+    if (k / n).is_multiple_of(2) {
+        first
+    } else {
+        first.other()
+    }
 }
 
 #[test]
@@ -35,7 +47,7 @@ fn fixed_patterns_match_the_closed_forms_exactly() {
         for (k, m) in script.iter().enumerate() {
             assert_eq!(
                 m.from,
-                script[0].from ^ ((k / n) % 2),
+                turn_sender(&script, n, k),
                 "{pattern:?}: sender {k}"
             );
         }
@@ -144,7 +156,7 @@ proptest::proptest! {
         let script = traffic_script(&traffic(pattern, gaps, latency, offline), 40.0, seed);
         let n = n as usize;
         for (k, m) in script.iter().enumerate() {
-            proptest::prop_assert_eq!(m.from, script[0].from ^ ((k / n) % 2));
+            proptest::prop_assert_eq!(m.from, turn_sender(&script, n, k));
             proptest::prop_assert!(m.delivered_at > m.sent_at);
             if k >= n && k % n == 0 {
                 let answered = &script[k - n..k];

@@ -2,9 +2,10 @@
 //! epoch's start until their retention runs out; validation refuses a theft of a key outside
 //! its life; and a theft of a live key exposes exactly its epoch's messages.
 
+use doormat::model::HOUR;
 use doormat::{
     adversary::{AdversarySpec, Holdings},
-    design::{DesignSpec, HOUR, escrow::AuthorityKeys},
+    design::{DesignSpec, escrow::AuthorityKeys},
     scenario::{Scenario, ScenarioError},
 };
 use rand_chacha::ChaCha20Rng;

@@ -9,6 +9,7 @@ mod healing_patterns;
 mod lawful;
 mod lifetimes;
 
+use doormat::model::{Stream, rng};
 use doormat::{
     report::Summary,
     scenario::Scenario,
@@ -52,12 +53,8 @@ pub(crate) fn sent_between(summary: &Summary, design: usize, from: usize, until:
 
 /// Every conversation's traffic script, regenerated from the scenario's public traffic model
 /// exactly as the engine draws it.
-pub(crate) fn scripts(scenario: &Scenario) -> Vec<Vec<doormat::sim::traffic::Scripted>> {
-    use doormat::sim::{
-        plan::Plan,
-        seed::{Stream, rng},
-        traffic::script,
-    };
+pub(crate) fn scripts(scenario: &Scenario) -> Vec<Vec<doormat::model::Scripted>> {
+    use doormat::sim::{plan::Plan, traffic::script};
     let plan = Plan::build(scenario);
     let rate = scenario.traffic.messages_per_user_per_day;
     let degree = |user: u32| f64::from(plan.degrees[user as usize].max(1));
@@ -66,7 +63,12 @@ pub(crate) fn scripts(scenario: &Scenario) -> Vec<Vec<doormat::sim::traffic::Scr
         .enumerate()
         .map(|(id, pair)| {
             let rates = [rate / degree(pair.a), rate / degree(pair.b)];
-            let mut traffic = rng(scenario.seed, Stream::Traffic, id as u64);
+            let mut traffic = rng(
+                scenario.seed,
+                Stream::Traffic {
+                    conversation: id as u64,
+                },
+            );
             script(&scenario.traffic, rates, scenario.horizon(), &mut traffic)
         })
         .collect()
@@ -75,7 +77,7 @@ pub(crate) fn scripts(scenario: &Scenario) -> Vec<Vec<doormat::sim::traffic::Scr
 /// The sending chain of every message of `script`, as (side, chain number), by the Double
 /// Ratchet's rule: a side starts a new sending chain on its first send after it has received a
 /// ratchet key newer than any it had seen. Events at one second: sends before deliveries.
-pub(crate) fn chains(script: &[doormat::sim::traffic::Scripted]) -> Vec<(usize, u32)> {
+pub(crate) fn chains(script: &[doormat::model::Scripted]) -> Vec<(usize, u32)> {
     let mut events: Vec<(u64, u8, usize)> = Vec::new();
     for (index, message) in script.iter().enumerate() {
         events.push((message.sent_at, 0, index));
@@ -88,7 +90,7 @@ pub(crate) fn chains(script: &[doormat::sim::traffic::Scripted]) -> Vec<(usize, 
     let mut fresh = [false; 2];
     let mut of = vec![(0, 0); script.len()];
     for (_, kind, index) in events {
-        let side = script[index].from;
+        let side = script[index].from.index();
         if kind == 0 {
             if fresh[side] || !started[side] {
                 chain[side] += u32::from(started[side]);
@@ -97,7 +99,7 @@ pub(crate) fn chains(script: &[doormat::sim::traffic::Scripted]) -> Vec<(usize, 
             }
             of[index] = (side, chain[side]);
         } else {
-            let peer = 1 - side;
+            let peer = 1 - side; // the other side's slot
             let key = of[index].1;
             if seen[peer].is_none_or(|k| key > k) {
                 seen[peer] = Some(key);

@@ -2,10 +2,8 @@
 //! the public directory alone, so a key deleted while the message is in flight refuses nothing;
 //! a field naming a key not in use at the claimed sending is refused.
 
-use doormat::design::{
-    SimTime,
-    escrow::{Granularity, Verification},
-};
+use doormat::design::escrow::{Granularity, Verification};
+use doormat::model::SimTime;
 
 use super::support::{EPOCH, Run};
 

@@ -10,13 +10,14 @@ use std::{
 };
 
 use doormat::design::{
-    DAY, DesignError, DesignSpec, HOUR, SimTime, UserId, backup,
+    DesignError, DesignSpec, backup,
     escrow::{
         EscrowEndpoint, Granularity, KeyRing, Opener, Verification, checksum,
         warrant::{Issuer, Warrant, open_under_warrant},
     },
     ghost::{GhostDevice, GhostFanout, GhostReader},
 };
+use doormat::model::{DAY, HOUR, SimTime, UserId};
 use doormat::protocol::message::WireMessage;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;

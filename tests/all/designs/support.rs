@@ -13,11 +13,12 @@
 //! send sealed the escrow covering it, in which epoch ([`Run::sealed_by`]). Nothing is read back
 //! from the envelopes to decide what ought to open.
 
+use doormat::model::{DAY, HOUR, SimTime, UserId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use doormat::{
     design::{
-        DAY, Design, DesignError, DesignSpec, Endpoint, HOUR, SimTime, UserId,
+        Design, DesignError, DesignSpec, Endpoint,
         backup::BackupSpec,
         envelope,
         escrow::{

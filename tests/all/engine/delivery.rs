@@ -2,9 +2,10 @@
 //! and passes its checks, under every design, and each design carries the same handshakes and
 //! DH ratchet steps as `plain` (a refused message would make the next send start a new session).
 
+use doormat::model::{HOUR, Scripted, Side, SimTime};
 use doormat::{
     adversary::{Authority, Holdings, Roles},
-    design::{Design, DesignSpec, Endpoint, HOUR, SimTime},
+    design::{Design, DesignSpec, Endpoint},
     protocol::{Account, DEFAULT_MAX_SKIP},
     scenario::Scenario,
     sim::{
@@ -12,7 +13,6 @@ use doormat::{
         conversation::{Conversation, Setting, simulate},
         plan::Pair,
         run,
-        traffic::Scripted,
     },
 };
 use proptest::prelude::*;
@@ -111,7 +111,7 @@ fn a_chain_longer_than_the_skip_limit_is_delivered_across_epochs() {
 }
 
 /// Two messages of `from` sent at `sent_at`, delivered at `delivered_at`.
-fn scripted(from: usize, sent_at: SimTime, delivered_at: SimTime) -> Scripted {
+fn scripted(from: Side, sent_at: SimTime, delivered_at: SimTime) -> Scripted {
     Scripted {
         from,
         sent_at,
@@ -126,12 +126,12 @@ fn scripted(from: usize, sent_at: SimTime, delivered_at: SimTime) -> Scripted {
 #[test]
 fn a_responder_that_must_initiate_uses_the_initiators_bundle() {
     let script = [
-        scripted(0, 10, 900),
-        scripted(1, 20, 30),
-        scripted(1, 40, 50),
-        scripted(0, 1_000, 1_010),
-        scripted(1, 1_100, 1_110),
-        scripted(0, 1_200, 1_210),
+        scripted(Side::A, 10, 900),
+        scripted(Side::B, 20, 30),
+        scripted(Side::B, 40, 50),
+        scripted(Side::A, 1_000, 1_010),
+        scripted(Side::B, 1_100, 1_110),
+        scripted(Side::A, 1_200, 1_210),
     ];
     let conversation = Conversation {
         id: 3,

@@ -1,0 +1,18 @@
+//! The bottom layer: the words every other layer speaks. Simulated time, users and the two
+//! sides of a conversation, a scripted message and its plaintext, and the seeded random streams.
+//! It imports nothing from the rest of doormat, so any layer may use it.
+
+mod message;
+mod side;
+mod stream;
+mod time;
+
+pub use self::{
+    message::{Scripted, plaintext},
+    side::Side,
+    stream::{PlanDraw, Stream, rng},
+    time::{DAY, HOUR, SimTime, days, hours},
+};
+
+/// A simulated user.
+pub type UserId = u32;
