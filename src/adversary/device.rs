@@ -3,14 +3,12 @@
 //! sessions heal. The follower replays the copied side's events in the engine's own order
 //! ([`crate::sim::order`]), so it holds exactly the state the victim's device held.
 
-use super::{
-    Follower, Owner, Transcript,
-    assess::{Readable, offer},
-    metrics::Reference,
-    spec::AdversarySpec,
-};
-use crate::model::{Scripted, SimTime};
+use super::{Follower, Owner, Transcript, metrics::Reference, spec::AdversarySpec};
 use crate::sim::order::side_events;
+use crate::{
+    design::capture::Readable,
+    model::{Scripted, SimTime},
+};
 
 /// Stolen device copies followed through the ratchet: the adversary's, into `readable`; the
 /// reference victims', each on its own, into `reference`.
@@ -40,13 +38,7 @@ pub(super) fn devices(
         match copy.owner {
             Owner::Attacker(compromise) => {
                 for index in (0..script.len()).filter(|&i| read[i]) {
-                    offer(
-                        readable,
-                        index,
-                        script[index].sent_at.max(at),
-                        compromise,
-                        at,
-                    );
+                    readable.offer(index, script[index].sent_at.max(at), compromise, at);
                 }
             }
             Owner::Reference(_) => heal(

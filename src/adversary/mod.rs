@@ -11,7 +11,6 @@
 mod assess;
 mod device;
 mod follower;
-mod holdings;
 mod implant;
 mod metrics;
 mod roles;
@@ -19,16 +18,17 @@ pub mod spec;
 mod survival;
 mod transcript;
 mod validate;
+mod warrant;
 
 pub use self::{
     assess::{Context, assess},
     follower::Follower,
-    holdings::{Authority, BackupKeys, Holdings},
     implant::{Implant, implants},
     metrics::{Counts, Exposed, Exposure, Lawful, Reference, UserSet},
-    roles::{DeviceCopy, Ghosting, Owner, Roles, Target},
-    spec::{AdversarySpec, Compromise, LawfulSpec, Secret},
+    roles::{DeviceCopy, Owner, Roles, Target},
+    spec::{AdversarySpec, Compromise, LawfulSpec},
     survival::Survival,
-    transcript::{BackupBlob, Copied, GhostCopy, GhostTap, Transcript},
+    transcript::{Copied, Transcript},
     validate::{validate_adversary, validate_lawful},
+    warrant::{Issuer, Warrant},
 };

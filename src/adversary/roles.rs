@@ -2,13 +2,19 @@
 //! and its seed (the plan stream), so every conversation knows its users' roles without
 //! talking to any other.
 
-use crate::model::{DAY, PlanDraw, SimTime, Stream, UserId, rng};
+use crate::model::{DAY, PlanDraw, SimTime, Stream, UserId, hours, rng};
 use std::collections::BTreeMap;
 
 use rand::RngExt;
 
-use super::spec::{AdversarySpec, LawfulSpec, Secret, hours};
-use crate::design::escrow::warrant::{Issuer, Warrant};
+use super::{
+    spec::{AdversarySpec, LawfulSpec},
+    warrant::{Issuer, Warrant},
+};
+use crate::design::{
+    Secret,
+    capture::{Holder, ProviderAccess},
+};
 
 /// Whose copy of a device this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,17 +34,6 @@ pub struct DeviceCopy {
     pub at: SimTime,
 }
 
-/// A ghost device added to a user's account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ghosting {
-    /// `None` for the authority under a warrant, or the adversary's compromise number.
-    pub attacker: Option<usize>,
-    /// From when.
-    pub from: SimTime,
-    /// Until when (warrant end, or detection); the target may notice it earlier.
-    pub until: SimTime,
-}
-
 /// A warranted user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -53,8 +48,8 @@ pub struct Target {
 pub struct Roles {
     /// Device copies, by user.
     pub copies: BTreeMap<UserId, Vec<DeviceCopy>>,
-    /// Ghost devices, by user.
-    pub ghosts: BTreeMap<UserId, Vec<Ghosting>>,
+    /// Provider-side access to users (the provider's power, stolen or under warrant), by user.
+    pub provider_access: BTreeMap<UserId, Vec<ProviderAccess>>,
     /// Warranted users.
     pub targets: BTreeMap<UserId, Target>,
     /// Reference victims drawn.
@@ -88,11 +83,15 @@ impl Roles {
                     }
                     Secret::GhostPower { users: n } => {
                         for user in sample(&mut pick, users, n) {
-                            roles.ghosts.entry(user).or_default().push(Ghosting {
-                                attacker: Some(index),
-                                from: at,
-                                until: detected.max(at),
-                            });
+                            roles
+                                .provider_access
+                                .entry(user)
+                                .or_default()
+                                .push(ProviderAccess {
+                                    holder: Holder::Attacker(index),
+                                    from: at,
+                                    until: detected.max(at),
+                                });
                         }
                     }
                     _ => {}
@@ -128,11 +127,15 @@ impl Roles {
                     until: from.saturating_add(window).min(horizon.max(from)),
                     issuer,
                 };
-                roles.ghosts.entry(user).or_default().push(Ghosting {
-                    attacker: None,
-                    from: warrant.from,
-                    until: warrant.until,
-                });
+                roles
+                    .provider_access
+                    .entry(user)
+                    .or_default()
+                    .push(ProviderAccess {
+                        holder: Holder::Authority,
+                        from: warrant.from,
+                        until: warrant.until,
+                    });
                 roles.targets.insert(user, Target { warrant, evades });
             }
         }
@@ -143,7 +146,7 @@ impl Roles {
     pub fn warrant_at(&self, user: UserId, t: SimTime) -> Option<&Target> {
         self.targets
             .get(&user)
-            .filter(|target| target.warrant.from <= t && t < target.warrant.until)
+            .filter(|target| target.warrant.covers(t))
     }
 
     /// Whether a conversation between `a` and `b` is superencrypted: one of them evades.

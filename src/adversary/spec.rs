@@ -1,6 +1,9 @@
 //! The adversary and lawful-access blocks of a scenario, as written in its JSON.
 
-use crate::model::{HOUR, SimTime};
+use crate::{
+    design::{Archive, Secret, Theft},
+    model::{SimTime, days, hours},
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -41,39 +44,6 @@ pub struct Compromise {
     pub at_hours: f64,
     /// What, e.g. `{"kind": "device", "users": 1}`.
     pub secret: Secret,
-}
-
-/// A secret the adversary can gain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Secret {
-    /// The authority's key store: the global key, or every epoch key still retained at that
-    /// time. Escrow designs with a global or epoch scope (a split key has no store).
-    EscrowKeyStore,
-    /// The listed epochs' keys (epoch 0 is the global key). Global and epoch scopes.
-    EpochKeys {
-        /// Epoch numbers, counted from 0 at the start.
-        epochs: Vec<u32>,
-    },
-    /// One trustee's share of a split key. Split scope.
-    EscrowShare {
-        /// The trustee's position in the scope's `trustees` list.
-        trustee: usize,
-    },
-    /// Whole device state (all its sessions, and any superencryption key) of `users` users
-    /// chosen at random, copied at that time. Every design.
-    Device {
-        /// How many users.
-        users: u32,
-    },
-    /// The provider's power to add ghost devices, used on `users` users chosen at random from
-    /// that time on. Ghost designs.
-    GhostPower {
-        /// How many users.
-        users: u32,
-    },
-    /// The provider's backup key. Backup designs.
-    BackupKey,
 }
 
 /// Warrants, issuers and evasion.
@@ -118,11 +88,6 @@ fn default_evasion() -> f64 {
 /// Warranted users per million, from CNCTR 2023: 24,209 people out of 68 million.
 pub const TARGETS_PER_MILLION: f64 = 24_209.0 / 68.0;
 
-/// Hours as simulated seconds, rounded.
-pub fn hours(h: f64) -> SimTime {
-    (h * HOUR as f64).round().max(0.0) as SimTime
-}
-
 impl AdversarySpec {
     /// The time of the first compromise: when the reference devices are copied.
     pub fn first_compromise(&self) -> SimTime {
@@ -138,12 +103,43 @@ impl AdversarySpec {
         self.detected_at_hours.map(hours)
     }
 
+    /// The wiretap archive's reach.
+    pub fn archive(&self) -> Archive {
+        Archive {
+            retention: self.archive_retention_days.map(days),
+        }
+    }
+
     /// How far back the archive reaches at time `t`: the earliest send time still kept.
     pub fn archive_start(&self, t: SimTime) -> SimTime {
-        match self.archive_retention_days {
-            None => 0,
-            Some(days) => t.saturating_sub((days * crate::model::DAY as f64).round() as SimTime),
-        }
+        self.archive().start(t)
+    }
+
+    /// Device secrets the thefts took: one per user copied, under every design.
+    pub fn device_secrets(&self) -> u64 {
+        self.compromises
+            .iter()
+            .map(|c| match c.secret {
+                Secret::Device { users } => u64::from(users),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Every theft, in time order (scenario order within a second).
+    pub fn thefts(&self) -> Vec<Theft> {
+        let mut thefts: Vec<Theft> = self
+            .compromises
+            .iter()
+            .enumerate()
+            .map(|(compromise, c)| Theft {
+                at: hours(c.at_hours),
+                compromise,
+                secret: c.secret.clone(),
+            })
+            .collect();
+        thefts.sort_by_key(|t| (t.at, t.compromise));
+        thefts
     }
 }
 

@@ -1,10 +1,10 @@
-//! What one conversation leaves for the adversary and the authority: the captured wire bytes,
-//! the device copies taken, the ghost devices' fan-out, the backups uploaded.
+//! What one conversation leaves for the adversary and the authority besides the design's own
+//! captures: the wire bytes, what was delivered, and the device copies taken.
 
 use super::roles::Owner;
-use crate::model::{Side, SimTime, UserId};
 use crate::{
-    design::{ghost::GhostDevice, superencrypt::SuperKey},
+    design::{capture::Wiretap, superencrypt::SuperKey},
+    model::{Scripted, Side, SimTime, UserId},
     protocol::{Session, x3dh::AD_LEN},
 };
 
@@ -26,12 +26,6 @@ pub struct Transcript {
     pub delivered: Vec<bool>,
     /// Device copies.
     pub copies: Vec<Copied>,
-    /// Ghost devices added to this conversation's users.
-    pub ghosts: Vec<GhostTap>,
-    /// Copies fanned out to ghost devices.
-    pub ghost_copies: Vec<GhostCopy>,
-    /// Backups uploaded by either side.
-    pub backups: Vec<BackupBlob>,
 }
 
 /// A copy of one side's device.
@@ -46,45 +40,16 @@ pub struct Copied {
     pub session: Option<Session>,
 }
 
-/// A ghost device added to one side's user, and the sender side whose fan-out it reads.
-pub struct GhostTap {
-    /// `None` for the authority, or the adversary's compromise index.
-    pub attacker: Option<usize>,
-    /// The ghosted side.
-    pub side: Side,
-    /// The side that fans out to it.
-    pub sender: Side,
-    /// The device.
-    pub device: GhostDevice,
-}
-
-/// One fanned-out copy.
-pub struct GhostCopy {
-    /// Index into [`Transcript::ghosts`].
-    pub tap: usize,
-    /// The message.
-    pub index: usize,
-    /// The copy's bytes.
-    pub bytes: Vec<u8>,
-}
-
-/// One backup: a side's messages since its previous backup.
-pub struct BackupBlob {
-    /// The side that uploaded it.
-    pub side: Side,
-    /// When.
-    pub at: SimTime,
-    /// Its number (in the key derivation).
-    pub number: u64,
-    /// The provider key generation it is sealed under.
-    pub generation: usize,
-    /// The sealed bytes.
-    pub bytes: Vec<u8>,
-}
-
 impl Transcript {
-    /// The true plaintext of message `index`, as the user wrote it.
-    pub fn truth(&self, index: usize, size: u32) -> Vec<u8> {
-        crate::model::plaintext(self.conversation, index, size)
+    /// The wiretap's view of the conversation, for the design's readers.
+    pub fn tap<'a>(&'a self, script: &'a [Scripted]) -> Wiretap<'a> {
+        Wiretap {
+            conversation: self.conversation,
+            users: self.users,
+            script,
+            wire: &self.wire,
+            delivered: &self.delivered,
+            associated_data: self.associated_data.as_ref(),
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! Checks of the adversary and lawful-access blocks, each problem with its JSON path.
 
-use crate::model::HOUR;
+use crate::model::{HOUR, hours};
 use std::collections::BTreeMap;
 
-use super::spec::{AdversarySpec, LawfulSpec, Secret, hours};
+use super::spec::{AdversarySpec, LawfulSpec};
 use crate::{
-    design::{DesignSpec, escrow::Scope},
+    design::{DesignSpec, Secret},
     scenario::ValidationError,
 };
 
@@ -75,13 +75,8 @@ pub fn validate_adversary(
     );
     let trustees = designs
         .iter()
-        .filter_map(|d| match d {
-            DesignSpec::Escrow(e) => match &e.scope {
-                Scope::Split { trustees, .. } => Some(trustees.len()),
-                _ => None,
-            },
-            _ => None,
-        })
+        .map(|d| d.design().trustees())
+        .filter(|&n| n > 0)
         .max();
     for (i, compromise) in spec.compromises.iter().enumerate() {
         let path = format!("adversary.compromises[{i}]");
@@ -140,11 +135,9 @@ fn thefts_outside_key_lives(spec: &AdversarySpec, designs: &[DesignSpec]) -> Vec
         for (j, &epoch) in epochs.iter().enumerate() {
             // Each life, with the designs whose key lives then.
             let mut lives: BTreeMap<(u64, u64), Vec<String>> = BTreeMap::new();
-            for design in designs {
-                if let DesignSpec::Escrow(escrow) = design
-                    && let Some(life) = escrow.scope.epoch_key_life_hours(epoch)
-                {
-                    lives.entry(life).or_default().push(escrow.label());
+            for design in designs.iter().map(DesignSpec::design) {
+                if let Some(life) = design.epoch_key_life_hours(epoch) {
+                    lives.entry(life).or_default().push(design.label());
                 }
             }
             let alive = lives

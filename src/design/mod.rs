@@ -12,19 +12,30 @@
 //! JSON through [`DesignSpec`], so one scenario compares several side by side.
 
 pub mod backup;
+pub mod capture;
+mod client;
 pub mod envelope;
 mod error;
 pub mod escrow;
 pub mod ghost;
-mod runtime;
+mod kind;
+mod plain;
+mod registry;
+mod secret;
 pub mod superencrypt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use self::{
+    client::{Device, Endpoint, Incoming, Outgoing},
     error::DesignError,
-    runtime::{Design, Endpoint},
+    kind::{
+        Checking, ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Sealing,
+        Sent, Setup,
+    },
+    registry::{KINDS, design},
+    secret::{Archive, Secret, Theft},
 };
 
 /// One design to simulate, as written in a scenario.
@@ -42,13 +53,13 @@ pub enum DesignSpec {
 }
 
 impl DesignSpec {
+    /// The design it names.
+    pub fn design(&self) -> Box<dyn Design> {
+        design(self)
+    }
+
     /// A short label for tables and plots, e.g. `escrow/epoch24h-keep30d/chain`.
     pub fn label(&self) -> String {
-        match self {
-            DesignSpec::Plain => "plain".into(),
-            DesignSpec::Escrow(spec) => spec.label(),
-            DesignSpec::Ghost(_) => "ghost".into(),
-            DesignSpec::Backup(_) => "backup".into(),
-        }
+        self.design().label()
     }
 }

@@ -1,17 +1,20 @@
 //! The bottom layer: the words every other layer speaks. Simulated time, users and the two
-//! sides of a conversation, a scripted message and its plaintext, and the seeded random streams.
+//! sides of a conversation, a scripted message and its plaintext, the seeded random streams,
+//! and measured CPU time.
 //! It imports nothing from the rest of doormat, so any layer may use it.
 
 mod message;
 mod side;
 mod stream;
 mod time;
+mod timing;
 
 pub use self::{
     message::{Scripted, plaintext},
     side::Side,
     stream::{PlanDraw, Stream, rng},
     time::{DAY, HOUR, SimTime, days, hours},
+    timing::{Timing, elapsed_ns},
 };
 
 /// A simulated user.

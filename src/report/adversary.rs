@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::{
     adversary::{Counts, Exposure, Lawful, Reference, Roles, Survival},
-    design::DesignSpec,
     scenario::Scenario,
     sim::DesignMetrics,
 };
@@ -267,10 +266,7 @@ impl AdversarySummary {
     /// The run-wide part, if the scenario has an adversary.
     pub fn new(scenario: &Scenario, roles: &Roles, designs: &[DesignMetrics]) -> Option<Self> {
         let adversary = scenario.adversary.as_ref()?;
-        let plain = scenario
-            .designs
-            .iter()
-            .position(|d| *d == DesignSpec::Plain);
+        let plain = scenario.baseline();
         let first = adversary.first_compromise();
         let end = adversary.detected_at().unwrap_or(scenario.horizon());
         let victims = roles.reference_victims;
@@ -373,15 +369,16 @@ impl HealingSummary {
 }
 
 impl LawfulSummary {
-    /// The authority's yield under one design.
-    pub fn new(lawful: &Lawful, roles: &Roles, design: &DesignSpec) -> Self {
+    /// The authority's yield under one design; `by_implant` if it has no exceptional access, so
+    /// that the authority needs an implant on each target's phone.
+    pub fn new(lawful: &Lawful, roles: &Roles, by_implant: bool) -> Self {
         let targets = roles.targets.len() as u64;
         let in_window = lawful.compliant_in_window + lawful.evading_in_window;
         let obtained = lawful.compliant_obtained + lawful.evading_obtained;
         let prefect = roles
             .targets
             .values()
-            .filter(|t| t.warrant.issuer == crate::design::escrow::warrant::Issuer::Prefect)
+            .filter(|t| t.warrant.issuer == crate::adversary::Issuer::Prefect)
             .count() as u64;
         Self {
             targets,
@@ -393,11 +390,7 @@ impl LawfulSummary {
             r#yield: ratio(obtained, in_window).unwrap_or(0.0),
             yield_compliant: ratio(lawful.compliant_obtained, lawful.compliant_in_window),
             yield_evading: ratio(lawful.evading_obtained, lawful.evading_in_window),
-            device_compromises: if *design == DesignSpec::Plain {
-                targets
-            } else {
-                0
-            },
+            device_compromises: if by_implant { targets } else { 0 },
         }
     }
 }

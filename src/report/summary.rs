@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::adversary::{AdversarySummary, ExposureSummary, HealingSummary, LawfulSummary};
 use crate::{
+    model::Timing,
     scenario::Scenario,
-    sim::{DesignMetrics, RunOutput, Timing},
+    sim::{DesignMetrics, RunOutput},
 };
 
 /// Version of the `summary.json` layout; bumped on any incompatible change.
@@ -106,10 +107,7 @@ impl PerMessage {
 impl Summary {
     /// Summarises a run of `scenario`.
     pub fn new(scenario: &Scenario, output: &RunOutput) -> Self {
-        let plain = scenario
-            .designs
-            .iter()
-            .position(|d| *d == crate::design::DesignSpec::Plain);
+        let plain = scenario.baseline();
         let per_message = |i: usize| {
             let counts = &output.metrics.designs[i];
             (
@@ -125,12 +123,16 @@ impl Summary {
             .enumerate()
             .map(|(i, design)| {
                 let counts = output.metrics.designs[i].clone();
-                let secrets = output.holdings.get(i).map_or(0, |h| h.secrets_required);
+                let secrets = scenario
+                    .adversary
+                    .as_ref()
+                    .map_or(0, |a| a.device_secrets() + design.secrets_required());
+                let spec = &scenario.designs[i];
                 let timing = &output.metrics.timing[i];
                 let (wire, cpu) = per_message(i);
                 let baseline = plain.map(per_message);
                 DesignSummary {
-                    label: design.spec().label(),
+                    label: spec.label(),
                     wire_bytes_per_message: wire,
                     wire_overhead_vs_plain: baseline.map(|(plain_wire, _)| wire - plain_wire),
                     cpu_ns_per_message: PerMessage::new(timing, counts.sent),
@@ -145,10 +147,13 @@ impl Summary {
                     healing: adversary
                         .as_ref()
                         .map(|_| HealingSummary::new(&counts.reference)),
-                    lawful: scenario
-                        .lawful_access
-                        .as_ref()
-                        .map(|_| LawfulSummary::new(&counts.lawful, &output.roles, design.spec())),
+                    lawful: scenario.lawful_access.as_ref().map(|_| {
+                        LawfulSummary::new(
+                            &counts.lawful,
+                            &output.roles,
+                            !spec.design().exceptional_access(),
+                        )
+                    }),
                     counts,
                 }
             })

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use super::Scenario;
-use crate::design::{DesignSpec, escrow::Granularity};
+use crate::design::{Cost, Load};
 
 /// What a run of the scenario will take, from its parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,12 +46,8 @@ const BYTE_COST_S: f64 = 2.7e-9;
 const HANDSHAKE_COST_S: f64 = 8.5e-4;
 /// One DH ratchet step (a key generation and two X25519), in seconds.
 const DH_STEP_COST_S: f64 = 1.35e-4;
-/// One escrow field sealed by its sender and recomputed by its recipient, in seconds.
-const ESCROW_FIELD_COST_S: f64 = 1.9e-4;
 /// Wire bytes a message carries beyond its plaintext (header, tag, envelope).
 const WIRE_OVERHEAD_BYTES: f64 = 80.0;
-/// Extra wire bytes of an escrow field.
-const ESCROW_FIELD_BYTES: f64 = 100.0;
 /// Engine bytes per message of the running conversation: its script entry, two events, the
 /// in-flight and transcript slots.
 const SLOT_BYTES: f64 = 110.0;
@@ -59,10 +55,6 @@ const SLOT_BYTES: f64 = 110.0;
 const PAIR_BYTES: f64 = 16.0;
 /// Per-user bytes: degrees, and the user bitmaps of the metrics.
 const USER_BYTES: f64 = 4.0;
-/// Share of messages a ghost design fans out to a hidden device (measured, small).
-const GHOST_SHARE: f64 = 0.3;
-/// Copies of each plaintext a backup design holds: both sides' histories and their blobs.
-const BACKUP_COPIES: f64 = 2.5;
 
 impl Scenario {
     /// What the run will take, from the parameters alone.
@@ -99,55 +91,37 @@ impl Scenario {
             } else {
                 0.0
             };
-        let cpu_seconds = self
-            .designs
-            .iter()
-            .map(|design| {
-                plain
-                    + match design {
-                        DesignSpec::Escrow(spec) => {
-                            ESCROW_FIELD_COST_S
-                                * match spec.granularity {
-                                    Granularity::Message => messages_per_design,
-                                    Granularity::Chain => dh_steps,
-                                    Granularity::Session => conversations,
-                                }
-                        }
-                        // Ghost devices tap only the targets' conversations.
-                        DesignSpec::Ghost(_) => GHOST_SHARE * messages_per_design * per_message,
-                        // Both sides' plaintexts sealed into backups, which the adversary opens.
-                        DesignSpec::Backup(_) => {
-                            BACKUP_COPIES * messages_per_design * mean_bytes * BYTE_COST_S
-                        }
-                        DesignSpec::Plain => 0.0,
-                    }
-            })
-            .sum();
         // The busiest conversation: a user with a single contact sends all its messages there,
         // and its partner, with about `median` contacts, replies; bursts and turns are
         // geometric, so a few standard deviations on top.
         let busiest = user_days * (1.0 + 2.0 / contacts.median.max(1.0)) + 12.0 * user_days.sqrt();
-        let escrow = self
+        let load = Load {
+            messages: messages_per_design,
+            dh_steps,
+            conversations,
+            mean_bytes,
+            busiest,
+            byte_cost_s: BYTE_COST_S,
+            message_cost_s: per_message,
+        };
+        let costs: Vec<Cost> = self
             .designs
             .iter()
-            .any(|d| matches!(d, DesignSpec::Escrow(_)));
-        let wire = mean_bytes + WIRE_OVERHEAD_BYTES + if escrow { ESCROW_FIELD_BYTES } else { 0.0 };
+            .map(|d| d.design().cost(&load))
+            .collect();
+        let cpu_seconds = costs.iter().map(|c| plain + c.cpu_seconds).sum();
+        let design_wire = costs.iter().map(|c| c.wire_bytes).fold(0.0, f64::max);
+        let wire = mean_bytes + WIRE_OVERHEAD_BYTES + design_wire;
         // Without a reader the wire bytes are dropped on delivery: an exchange is in flight.
         let kept = if capture {
             busiest
         } else {
             busiest.min(1.0 + t.burst_mean * t.turns_mean)
         };
-        // Backups keep both sides' plaintexts until sealed, and the sealed blobs after.
-        let history = if self
-            .designs
+        let history = costs
             .iter()
-            .any(|d| matches!(d, DesignSpec::Backup(_)))
-        {
-            BACKUP_COPIES * busiest * mean_bytes
-        } else {
-            0.0
-        };
+            .map(|c| c.conversation_bytes)
+            .fold(0.0, f64::max);
         let hours = 24.0 * self.duration_days;
         let metrics = self.designs.len() as f64 * (hours * 24.0 + users / 4.0);
         let per_thread =

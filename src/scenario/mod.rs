@@ -282,7 +282,15 @@ impl Scenario {
 
     /// Simulated duration in seconds.
     pub fn horizon(&self) -> crate::model::SimTime {
-        (self.duration_days * crate::model::DAY as f64).round() as crate::model::SimTime
+        crate::model::days(self.duration_days)
+    }
+
+    /// The run's baseline: the first design without exceptional access, which overheads are
+    /// measured against.
+    pub fn baseline(&self) -> Option<usize> {
+        self.designs
+            .iter()
+            .position(|d| !d.design().exceptional_access())
     }
 
     /// The JSON Schema of scenario files, generated from these types.

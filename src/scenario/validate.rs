@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Scenario;
-use crate::design::{DesignSpec, escrow::Scope};
+use crate::design::DesignSpec;
 
 /// One problem, at one JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,65 +242,10 @@ pub(crate) fn rounded(x: f64) -> String {
 }
 
 fn validate_design(design: &DesignSpec, path: &str, errors: &mut Vec<ValidationError>) {
-    let mut push = |field: &str, message: String| {
+    for (field, message) in design.design().problems() {
         errors.push(ValidationError {
             path: format!("{path}.{field}"),
             message,
         });
-    };
-    match design {
-        DesignSpec::Plain => {}
-        DesignSpec::Escrow(spec) => match &spec.scope {
-            Scope::Global => {}
-            Scope::Epoch { length_hours, .. } => {
-                if *length_hours == 0 {
-                    push(
-                        "scope.length_hours",
-                        "expected at least 1 hour, found 0".into(),
-                    );
-                }
-            }
-            Scope::Split {
-                threshold,
-                trustees,
-            } => {
-                if trustees.is_empty() {
-                    push(
-                        "scope.trustees",
-                        "expected at least one trustee, found none".into(),
-                    );
-                } else if *threshold == 0 || usize::from(*threshold) > trustees.len() {
-                    push(
-                        "scope.threshold",
-                        format!(
-                            "expected 1 to {} (the trustees), found {threshold}",
-                            trustees.len()
-                        ),
-                    );
-                }
-                if trustees.len() > 255 {
-                    push(
-                        "scope.trustees",
-                        format!("expected at most 255, found {}", trustees.len()),
-                    );
-                }
-            }
-        },
-        DesignSpec::Ghost(spec) => {
-            if !(0.0..=1.0).contains(&spec.notice_probability_per_day) {
-                push(
-                    "notice_probability_per_day",
-                    format!(
-                        "expected a probability in [0, 1], found {}",
-                        spec.notice_probability_per_day
-                    ),
-                );
-            }
-        }
-        DesignSpec::Backup(spec) => {
-            if spec.interval_hours == 0 {
-                push("interval_hours", "expected at least 1 hour, found 0".into());
-            }
-        }
     }
 }

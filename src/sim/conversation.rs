@@ -1,27 +1,25 @@
 //! One conversation under one design, from its first message (X3DH) to the end of its script,
 //! with real cryptography on every message: the sender encrypts, the recipient decrypts and
-//! checks the plaintext. Beside the messages it leaves a [`Transcript`] of what the adversary
-//! and the authority capture, which [`crate::adversary::assess`] then measures.
+//! checks the plaintext, both through the design's own client path ([`Device`]). Beside the
+//! messages the design keeps its own part ([`DesignConversation`]: ghost copies, backups), and
+//! the run leaves a [`Transcript`] of what the adversary and the authority capture, which
+//! [`crate::adversary::assess`] then measures.
 
-use crate::model::{HOUR, Scripted, Side, SimTime, Stream, plaintext, rng};
 use std::time::Instant;
 
+use rand_chacha::ChaCha20Rng;
+
 use super::{
-    metrics::{DesignMetrics, Timing},
+    metrics::DesignMetrics,
     order::{Event, message_events},
     plan::Pair,
 };
 use crate::{
-    adversary::{
-        self, AdversarySpec, Authority, BackupBlob, BackupKeys, Copied, GhostCopy, GhostTap,
-        Holdings, Roles, Transcript,
-    },
-    design::{
-        Design, DesignSpec, Endpoint, backup, envelope,
-        ghost::{GhostDevice, GhostFanout},
-        superencrypt::SuperKey,
-    },
-    protocol::{Account, PreKeyBundle, Session},
+    adversary::{self, AdversarySpec, Copied, Roles, Transcript},
+    design::superencrypt::SuperKey,
+    design::{ConversationSetup, Deployed, DesignConversation, DesignError, Device, Sent},
+    model::{HOUR, Scripted, Side, SimTime, Stream, Timing, elapsed_ns, plaintext, rng},
+    protocol::{Account, PreKeyBundle},
 };
 
 /// A conversation to simulate.
@@ -33,18 +31,6 @@ pub struct Conversation<'a> {
     pub pair: Pair,
     /// Its traffic.
     pub script: &'a [Scripted],
-}
-
-/// One design as the engine runs it: the clients' behaviour and who holds which secrets.
-pub struct DesignRun {
-    /// The design.
-    pub design: Design,
-    /// The provider's backup keys clients seal their backups under (backup designs).
-    pub backup: Option<BackupKeys>,
-    /// The authority's keys.
-    pub authority: Authority,
-    /// The adversary's.
-    pub holdings: Holdings,
 }
 
 /// The run-wide facts every conversation shares.
@@ -60,32 +46,11 @@ pub struct Setting<'a> {
     pub adversary: Option<&'a AdversarySpec>,
 }
 
-/// A user's device in this conversation.
-struct Device {
-    account: Account,
-    session: Option<Session>,
-    endpoint: Endpoint,
-    /// The session replaced by a re-key, kept for messages still in flight on it.
-    previous: Option<(Session, Endpoint)>,
-}
-
-fn elapsed_ns(since: Instant) -> u64 {
-    since.elapsed().as_nanos() as u64
-}
-
-/// A ghost device's fan-out from one sender, while the ghost is in place.
-struct Fanout {
-    sender: Side,
-    from: SimTime,
-    until: SimTime,
-    session: GhostFanout,
-}
-
-/// Simulates `conversation` under `run`, adding to `metrics` and `timing`.
+/// Simulates `conversation` under `design`, adding to `metrics` and `timing`.
 pub fn simulate(
     setting: &Setting<'_>,
     conversation: &Conversation<'_>,
-    run: &DesignRun,
+    design: &dyn Deployed,
     metrics: &mut DesignMetrics,
     timing: &mut Timing,
 ) {
@@ -95,20 +60,11 @@ pub fn simulate(
     let started = Instant::now();
     let clock = Instant::now();
     let seed = setting.seed;
-    let design = &run.design;
-    let mut crypto = rng(
-        seed,
-        Stream::Crypto {
-            conversation: conversation.id,
-        },
-    );
+    let id = conversation.id;
+    let mut crypto = rng(seed, Stream::Crypto { conversation: id });
     let users = [conversation.pair.a, conversation.pair.b];
-    let mut devices = users.map(|user| Device {
-        account: Account::new(&mut rng(seed, Stream::Identity { user })),
-        session: None,
-        endpoint: Endpoint::default(),
-        previous: None,
-    });
+    let mut devices =
+        users.map(|user| Device::new(Account::new(&mut rng(seed, Stream::Identity { user }))));
     let initiator = first.from;
     // Each side's prekey bundle of its *peer*, used up when it starts a session: the initiator's
     // now, the responder's only if it must start one itself (its peer's first message failed).
@@ -119,26 +75,33 @@ pub fn simulate(
     ));
     let count = conversation.script.len();
     let mut transcript = Transcript {
-        conversation: conversation.id,
+        conversation: id,
         users,
         horizon: setting.horizon,
         associated_data: None,
-        superkey: setting.roles.evading(users[0], users[1]).then(|| {
-            SuperKey::generate(&mut rng(
-                seed,
-                Stream::SuperKey {
-                    conversation: conversation.id,
-                },
-            ))
-        }),
+        superkey: setting
+            .roles
+            .evading(users[0], users[1])
+            .then(|| SuperKey::generate(&mut rng(seed, Stream::SuperKey { conversation: id }))),
         wire: vec![None; count],
         delivered: vec![false; count],
         copies: Vec::new(),
-        ghosts: Vec::new(),
-        ghost_copies: Vec::new(),
-        backups: Vec::new(),
     };
-    let mut fanouts = ghost_taps(setting, conversation, design, &mut transcript);
+    let no_access = Vec::new();
+    let access = users.map(|user| {
+        setting
+            .roles
+            .provider_access
+            .get(&user)
+            .unwrap_or(&no_access)
+    });
+    let mut part = design.conversation(&ConversationSetup {
+        seed,
+        conversation: id,
+        users,
+        horizon: setting.horizon,
+        access: [access[0], access[1]],
+    });
     // Keep the wire bytes only for someone who will try to read them.
     let capture = setting.adversary.is_some() || !setting.roles.targets.is_empty();
     timing.handshake_ns += elapsed_ns(clock);
@@ -158,20 +121,11 @@ pub fn simulate(
 
     // One order for every event (`order::Event`), shared with the adversary's device follower.
     let mut events = message_events(conversation.script);
-    let backup_interval = match design.spec() {
-        DesignSpec::Backup(spec) => Some(SimTime::from(spec.interval_hours.max(1)) * HOUR),
-        _ => None,
-    };
-    if let Some(interval) = backup_interval {
-        for (side, user) in Side::BOTH.into_iter().zip(users) {
-            let phase = u64::from(user).wrapping_mul(0x9E37_79B9_7F4A_7C15) % interval;
-            let mut at = if phase == 0 { interval } else { phase };
-            while at <= setting.horizon {
-                events.push((at, Event::Backup(side)));
-                at += interval;
-            }
-        }
-    }
+    events.extend(
+        part.schedule()
+            .into_iter()
+            .map(|(at, side)| (at, Event::Tick(side))),
+    );
     if let Some(detected) = setting
         .adversary
         .filter(|a| a.rekey_on_detection)
@@ -181,9 +135,6 @@ pub fn simulate(
     }
     events.sort_unstable();
     let mut in_flight: Vec<Option<Vec<u8>>> = vec![None; count];
-    // Each side's messages since its last backup, and its backups so far.
-    let mut history: [Vec<(SimTime, Vec<u8>)>; 2] = [Vec::new(), Vec::new()];
-    let mut backups_made = [0u64; 2];
 
     // Device copies due by `now` are taken before anything happens at `now`.
     let take_copies = |now: SimTime,
@@ -205,9 +156,8 @@ pub fn simulate(
         match event {
             Event::Rekey => {
                 let device = &mut devices[initiator.index()];
-                if let Some(session) = device.session.take() {
-                    let endpoint = std::mem::take(&mut device.endpoint);
-                    device.previous = Some((session, endpoint));
+                if device.session.is_some() {
+                    device.rekey();
                     let responder = &mut devices[initiator.other().index()].account;
                     bundles[initiator.index()] = Some(fetch_bundle(responder, &mut crypto));
                 }
@@ -215,62 +165,56 @@ pub fn simulate(
             Event::Send(index) => {
                 let index = index as usize;
                 let message = &conversation.script[index];
-                let text = app_plaintext(&transcript, conversation.id, index, message.size);
                 let from = message.from;
+                let Ok(text) = app_plaintext(transcript.superkey.as_ref(), id, index, message.size)
+                else {
+                    metrics.failed += 1;
+                    continue;
+                };
+                let peer = from.other().index();
                 if devices[from.index()].session.is_none() && bundles[from.index()].is_none() {
-                    bundles[from.index()] = Some(fetch_bundle(
-                        &mut devices[from.other().index()].account,
-                        &mut crypto,
-                    ));
+                    bundles[from.index()] =
+                        Some(fetch_bundle(&mut devices[peer].account, &mut crypto));
                 }
-                let Some((bytes, dh_step)) = send(
+                let device = &mut devices[from.index()];
+                let sent = device.send(
                     design,
-                    &mut devices[from.index()],
                     &mut bundles[from.index()],
                     &mut crypto,
                     &text,
                     now,
                     timing,
-                ) else {
+                );
+                let Ok(sent) = sent else {
                     metrics.failed += 1;
                     continue;
                 };
                 if transcript.associated_data.is_none() {
-                    transcript.associated_data = devices[message.from.index()]
-                        .session
-                        .as_ref()
-                        .map(|s| *s.associated_data());
+                    transcript.associated_data =
+                        device.session.as_ref().map(|s| *s.associated_data());
                 }
                 let clock = Instant::now();
-                for (tap, fanout) in fanouts.iter_mut().enumerate() {
-                    if fanout.sender == message.from && fanout.from <= now && now < fanout.until {
-                        let device = &mut transcript.ghosts[tap].device;
-                        if let Ok(copy) = fanout.session.send(&mut crypto, device, &text) {
-                            transcript.ghost_copies.push(GhostCopy {
-                                tap,
-                                index,
-                                bytes: copy,
-                            });
-                        }
-                    }
-                }
-                timing.adversary_ns += elapsed_ns(clock);
+                let beside = Sent {
+                    side: from,
+                    index,
+                    at: now,
+                    text: &text,
+                };
+                part.sent(&beside, &mut crypto);
+                timing.escrow_ns += elapsed_ns(clock);
                 metrics.sent += 1;
-                metrics.dh_steps += u64::from(dh_step);
+                metrics.dh_steps += u64::from(sent.dh_step);
                 metrics.plaintext_bytes += u64::from(message.size);
-                metrics.wire_bytes += bytes.len() as u64;
+                metrics.wire_bytes += sent.bytes.len() as u64;
                 let hour = (now / HOUR) as usize;
                 if metrics.sent_per_hour.len() <= hour {
                     metrics.sent_per_hour.resize(hour + 1, 0);
                 }
                 metrics.sent_per_hour[hour] += 1;
-                if backup_interval.is_some() {
-                    history[message.from.index()].push((index as u64, text));
-                }
                 if capture {
-                    transcript.wire[index] = Some(bytes.clone());
+                    transcript.wire[index] = Some(sent.bytes.clone());
                 }
-                in_flight[index] = Some(bytes);
+                in_flight[index] = Some(sent.bytes);
             }
             Event::Deliver(index) => {
                 let index = index as usize;
@@ -278,9 +222,14 @@ pub fn simulate(
                     continue;
                 };
                 let message = &conversation.script[index];
-                let device = &mut devices[message.from.other().index()];
-                let received = receive(design, device, &bytes, message.sent_at, timing, metrics);
-                let truth = plaintext(conversation.id, index, message.size);
+                let to = message.from.other();
+                let device = &mut devices[to.index()];
+                let received = device.receive(design, &bytes, message.sent_at, timing);
+                if let Ok(incoming) = &received {
+                    metrics.handshakes += u64::from(incoming.handshake);
+                }
+                let received = received.ok().map(|incoming| incoming.text);
+                let truth = plaintext(id, index, message.size);
                 let read = match (&received, &transcript.superkey) {
                     (Some(text), Some(key)) => key.open(index as u64, text).ok(),
                     (text, None) => text.clone(),
@@ -289,239 +238,71 @@ pub fn simulate(
                 if read.is_some_and(|text| text == truth) {
                     metrics.delivered += 1;
                     transcript.delivered[index] = true;
-                    if let (Some(text), true) = (received, backup_interval.is_some()) {
-                        history[message.from.other().index()].push((index as u64, text));
+                    if let Some(text) = received {
+                        part.read(to, index, &text);
                     }
                 } else {
                     metrics.failed += 1;
                 }
             }
-            Event::Backup(side) => {
-                let entries = std::mem::take(&mut history[side.index()]);
-                if entries.is_empty() {
-                    continue;
-                }
-                let Some(keys) = &run.backup else {
-                    continue;
-                };
+            Event::Tick(side) => {
                 let clock = Instant::now();
-                let generation = keys.generation_at(now);
-                let number = conversation.id << 20 | backups_made[side.index()];
-                backups_made[side.index()] += 1;
-                if let Ok(bytes) =
-                    backup::seal(keys.key(generation), users[side.index()], number, &entries)
-                {
-                    transcript.backups.push(BackupBlob {
-                        side,
-                        at: now,
-                        number,
-                        generation,
-                        bytes,
-                    });
-                }
+                part.tick(side, now);
                 timing.escrow_ns += elapsed_ns(clock);
             }
         }
     }
     take_copies(SimTime::MAX, &mut copies, &devices, &mut transcript);
-    if !capture {
-        timing.total_ns += elapsed_ns(started);
-        return;
+    if capture {
+        measure(
+            setting,
+            conversation,
+            &transcript,
+            part.as_mut(),
+            metrics,
+            timing,
+        );
     }
-    let clock = Instant::now();
-    let context = adversary::Context {
-        design,
-        adversary: setting.adversary,
-        roles: setting.roles,
-        holdings: &run.holdings,
-        authority: &run.authority,
-    };
-    adversary::assess(&transcript, conversation.script, &context, metrics);
-    timing.adversary_ns += elapsed_ns(clock);
     timing.total_ns += elapsed_ns(started);
 }
 
-/// What the messenger app is given to send: the user's text, superencrypted first if an
-/// evading target is in the conversation.
-fn app_plaintext(transcript: &Transcript, conversation: u64, index: usize, size: u32) -> Vec<u8> {
-    let text = plaintext(conversation, index, size);
-    match &transcript.superkey {
-        Some(key) => key.seal(index as u64, &text).unwrap_or(text),
-        None => text,
-    }
-}
-
-/// The ghost devices on this conversation's users (ghost designs only), one per ghosting and
-/// sender side, with the fan-out sessions that feed them.
-fn ghost_taps(
+/// The adversary's and the authority's reading of the finished conversation.
+fn measure(
     setting: &Setting<'_>,
     conversation: &Conversation<'_>,
-    design: &Design,
-    transcript: &mut Transcript,
-) -> Vec<Fanout> {
-    let DesignSpec::Ghost(spec) = design.spec() else {
-        return Vec::new();
+    transcript: &Transcript,
+    part: &mut dyn DesignConversation,
+    metrics: &mut DesignMetrics,
+    timing: &mut Timing,
+) {
+    let clock = Instant::now();
+    let context = adversary::Context {
+        adversary: setting.adversary,
+        roles: setting.roles,
     };
-    let mut fanouts = Vec::new();
-    for side in Side::BOTH {
-        let user = transcript.users[side.index()];
-        let ghostings = setting.roles.ghosts.get(&user).into_iter().flatten();
-        for (number, ghosting) in ghostings.enumerate() {
-            let ghosting_number = number as u32;
-            let notice = Stream::GhostNotice {
-                user,
-                ghosting: ghosting_number,
-            };
-            let noticed = spec.noticed_at(
-                &mut rng(setting.seed, notice),
-                ghosting.from,
-                setting.horizon,
-            );
-            let until = noticed.map_or(ghosting.until, |t| t.min(ghosting.until));
-            for sender in Side::BOTH {
-                let stream = Stream::GhostDevice {
-                    conversation: conversation.id,
-                    ghosting: ghosting_number,
-                    side,
-                    sender,
-                };
-                let device = GhostDevice::new(&mut rng(setting.seed, stream));
-                transcript.ghosts.push(GhostTap {
-                    attacker: ghosting.attacker,
-                    side,
-                    sender,
-                    device,
-                });
-                fanouts.push(Fanout {
-                    sender,
-                    from: ghosting.from,
-                    until,
-                    session: GhostFanout::default(),
-                });
-            }
-        }
+    adversary::assess(transcript, conversation.script, &context, part, metrics);
+    timing.adversary_ns += elapsed_ns(clock);
+}
+
+/// What the messenger app is given to send: the user's text, superencrypted first if an
+/// evading target is in the conversation. A failure to superencrypt is a failed message, never
+/// the text in the clear.
+pub fn app_plaintext(
+    superkey: Option<&SuperKey>,
+    conversation: u64,
+    index: usize,
+    size: u32,
+) -> Result<Vec<u8>, DesignError> {
+    let text = plaintext(conversation, index, size);
+    match superkey {
+        Some(key) => key.seal(index as u64, &text),
+        None => Ok(text),
     }
-    fanouts
 }
 
 /// The prekey bundle a user's peer fetches to start a session with it, with a fresh one-time
 /// prekey.
-fn fetch_bundle(account: &mut Account, crypto: &mut rand_chacha::ChaCha20Rng) -> PreKeyBundle {
+fn fetch_bundle(account: &mut Account, crypto: &mut ChaCha20Rng) -> PreKeyBundle {
     account.generate_one_time_prekeys(crypto, 1);
     account.prekey_bundle()
-}
-
-/// Encrypts one message on `device`, starting its session with the peer's `bundle` (used up)
-/// if it has none, and wraps it with the design's field. Also says whether it took a DH
-/// ratchet step.
-fn send(
-    design: &Design,
-    device: &mut Device,
-    bundle: &mut Option<PreKeyBundle>,
-    crypto: &mut rand_chacha::ChaCha20Rng,
-    text: &[u8],
-    now: SimTime,
-    timing: &mut Timing,
-) -> Option<(Vec<u8>, bool)> {
-    if device.session.is_none() {
-        let clock = Instant::now();
-        device.session = bundle
-            .take()
-            .and_then(|bundle| device.account.initiate(crypto, &bundle).ok());
-        timing.handshake_ns += elapsed_ns(clock);
-    }
-    let session = device.session.as_mut()?;
-    let clock = Instant::now();
-    let (wire, trace) = session.encrypt_traced(crypto, text).ok()?;
-    let sealed = Instant::now();
-    timing.ratchet_ns += (sealed - clock).as_nanos() as u64;
-    let field = design.seal_field(
-        &mut device.endpoint,
-        &wire,
-        &trace,
-        session.associated_data(),
-        now,
-    );
-    timing.escrow_ns += elapsed_ns(sealed);
-    let bytes = field.and_then(|field| envelope::seal(&field, &wire)).ok()?;
-    Some((bytes, trace.chain_start.is_some()))
-}
-
-/// Decrypts and checks one envelope, sent at `sent_at`, on `device`: on its session, else on the
-/// session a re-key replaced, else as the initial message of a new session (the first, or a
-/// re-key's).
-fn receive(
-    design: &Design,
-    device: &mut Device,
-    bytes: &[u8],
-    sent_at: SimTime,
-    timing: &mut Timing,
-    metrics: &mut DesignMetrics,
-) -> Option<Vec<u8>> {
-    let (field, wire) = envelope::open(bytes).ok()?;
-    if let Some(session) = device.session.as_mut()
-        && let Some(text) = receive_on(
-            design,
-            session,
-            &mut device.endpoint,
-            field,
-            wire,
-            sent_at,
-            timing,
-        )
-    {
-        return Some(text);
-    }
-    if let Some((session, endpoint)) = device.previous.as_mut()
-        && let Some(text) = receive_on(design, session, endpoint, field, wire, sent_at, timing)
-    {
-        return Some(text);
-    }
-    let clock = Instant::now();
-    let accepted = device.account.accept_pending(wire).ok()?;
-    let opened = Instant::now();
-    timing.handshake_ns += (opened - clock).as_nanos() as u64;
-    let mut endpoint = Endpoint::default();
-    let checked = design.check_field(
-        &mut endpoint,
-        field,
-        wire,
-        &accepted.trace,
-        &accepted.session,
-        sent_at,
-    );
-    timing.escrow_ns += elapsed_ns(opened);
-    checked.ok()?;
-    let (session, plaintext, _) = device.account.commit(accepted).ok()?;
-    if let Some(old) = device.session.replace(session) {
-        device.previous = Some((old, std::mem::replace(&mut device.endpoint, endpoint)));
-    } else {
-        device.endpoint = endpoint;
-    }
-    metrics.handshakes += 1;
-    Some(plaintext)
-}
-
-/// Decrypts, checks and commits one message, sent at `sent_at`, on an existing session.
-fn receive_on(
-    design: &Design,
-    session: &mut Session,
-    endpoint: &mut Endpoint,
-    field: &[u8],
-    wire: &[u8],
-    sent_at: SimTime,
-    timing: &mut Timing,
-) -> Option<Vec<u8>> {
-    let clock = Instant::now();
-    let decrypted = session.decrypt_pending(wire).ok();
-    let opened = Instant::now();
-    timing.ratchet_ns += (opened - clock).as_nanos() as u64;
-    let decrypted = decrypted?;
-    let checked = design.check_field(endpoint, field, wire, &decrypted.trace, session, sent_at);
-    let checked_at = Instant::now();
-    timing.escrow_ns += (checked_at - opened).as_nanos() as u64;
-    checked.ok()?;
-    let committed = session.commit(decrypted).ok();
-    timing.ratchet_ns += elapsed_ns(checked_at);
-    committed.map(|(plaintext, _)| plaintext)
 }

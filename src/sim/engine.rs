@@ -6,19 +6,18 @@ use std::{
     time::Instant,
 };
 
-use rand::RngExt;
 use rayon::prelude::*;
 
 use super::{
-    conversation::{Conversation, DesignRun, Setting, simulate},
+    conversation::{Conversation, Setting, simulate},
     metrics::RunMetrics,
     plan::Plan,
     traffic::script,
 };
 use crate::model::{Stream, rng};
 use crate::{
-    adversary::{Authority, BackupKeys, Holdings, Roles},
-    design::{Design, DesignError, DesignSpec, escrow::AuthorityKeys},
+    adversary::{AdversarySpec, Roles},
+    design::{Deployed, DesignError, Setup},
     scenario::Scenario,
 };
 
@@ -35,14 +34,10 @@ pub struct RunOptions<'a> {
 pub struct RunOutput {
     /// Merged metrics, per design in scenario order.
     pub metrics: RunMetrics,
-    /// The designs as built (labels, policies).
-    pub designs: Vec<Design>,
-    /// The authority keys of each escrow design.
-    pub authority_keys: Vec<Option<AuthorityKeys>>,
+    /// The designs as built for the run, in scenario order.
+    pub designs: Vec<Box<dyn Deployed>>,
     /// Who was compromised or warranted.
     pub roles: Roles,
-    /// Per design, the adversary's holdings.
-    pub holdings: Vec<Holdings>,
     /// Conversations in the plan.
     pub conversations: u64,
     /// Wall-clock seconds of the simulation (plan included).
@@ -78,13 +73,13 @@ pub fn run(scenario: &Scenario, options: &RunOptions<'_>) -> Result<RunOutput, E
     run_adjusted(scenario, options, |_, _| {})
 }
 
-/// [`run`], letting `adjust` change each design's run (by index) before the simulation starts:
+/// [`run`], letting `adjust` change each built design (by index) before the simulation starts:
 /// for experiments such as handing the adversary a corrupted key, to check that exposure is
 /// measured by real decryption.
 pub fn run_adjusted(
     scenario: &Scenario,
     options: &RunOptions<'_>,
-    adjust: impl Fn(usize, &mut DesignRun),
+    adjust: impl Fn(usize, &mut dyn Deployed),
 ) -> Result<RunOutput, EngineError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
@@ -96,31 +91,25 @@ pub fn run_adjusted(
     let adversary = scenario.adversary.as_ref();
     let rotation = adversary.and_then(|a| a.detected_at());
     let mut authority = rng(scenario.seed, Stream::Authority);
-    let mut runs = Vec::with_capacity(scenario.designs.len());
-    let mut authority_keys = Vec::with_capacity(scenario.designs.len());
+    let thefts = adversary.map(AdversarySpec::thefts).unwrap_or_default();
+    let mut runs: Vec<Box<dyn Deployed>> = Vec::with_capacity(scenario.designs.len());
     for (index, spec) in scenario.designs.iter().enumerate() {
-        let (design, keys) = Design::build_rotating(spec, horizon, rotation, &mut authority)
+        let mut setup = Setup {
+            seed: scenario.seed,
+            index,
+            horizon,
+            rotation,
+            authority: &mut authority,
+            thefts: &thefts,
+        };
+        let deployed = spec
+            .design()
+            .deploy(&mut setup)
             .map_err(|source| EngineError::Design { index, source })?;
-        let backup = matches!(spec, DesignSpec::Backup(_)).then(|| {
-            let mut provider = rng(scenario.seed, Stream::Provider { design: index });
-            BackupKeys::new([provider.random(), provider.random()], rotation)
-        });
-        let holdings = adversary.map_or_else(Holdings::default, |a| {
-            Holdings::new(a, spec, keys.as_ref(), backup.as_ref())
-        });
-        runs.push(DesignRun {
-            design,
-            authority: Authority {
-                escrow: keys.as_ref().map(AuthorityKeys::all),
-                backup: backup.clone(),
-            },
-            backup,
-            holdings,
-        });
-        authority_keys.push(keys);
+        runs.push(deployed);
     }
     for (index, run) in runs.iter_mut().enumerate() {
-        adjust(index, run);
+        adjust(index, run.as_mut());
     }
     let roles = Roles::draw(
         scenario.seed,
@@ -163,7 +152,7 @@ pub fn run_adjusted(
                         simulate(
                             &setting,
                             &conversation,
-                            run,
+                            run.as_ref(),
                             &mut acc.designs[d],
                             &mut acc.timing[d],
                         );
@@ -183,13 +172,10 @@ pub fn run_adjusted(
             );
         (plan, metrics)
     });
-    let (designs, holdings) = runs.into_iter().map(|r| (r.design, r.holdings)).unzip();
     Ok(RunOutput {
         metrics,
-        designs,
-        authority_keys,
+        designs: runs,
         roles,
-        holdings,
         conversations: plan.conversations.len() as u64,
         wall_seconds: started.elapsed().as_secs_f64(),
         threads,

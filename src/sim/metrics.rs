@@ -8,7 +8,10 @@ use std::ops::AddAssign;
 
 use serde::Serialize;
 
-use crate::adversary::{Exposure, Implant, Lawful, Reference};
+use crate::{
+    adversary::{Exposure, Implant, Lawful, Reference},
+    model::Timing,
+};
 
 /// Deterministic counts for one design.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -66,40 +69,6 @@ pub(crate) fn add_series(series: &mut Vec<u64>, other: &[u64]) {
     }
     for (a, b) in series.iter_mut().zip(other) {
         *a += b;
-    }
-}
-
-/// Measured CPU time for one design, in nanoseconds, by phase.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Timing {
-    /// Account creation and X3DH, both sides.
-    pub handshake_ns: u64,
-    /// Double Ratchet encrypt and decrypt.
-    pub ratchet_ns: u64,
-    /// Escrow fields: sealing and recipients' checks.
-    pub escrow_ns: u64,
-    /// The adversary's and the authority's decryption attempts.
-    pub adversary_ns: u64,
-    /// Everything spent simulating the design's conversations, engine work included.
-    pub total_ns: u64,
-}
-
-impl AddAssign<&Timing> for Timing {
-    fn add_assign(&mut self, other: &Timing) {
-        self.handshake_ns += other.handshake_ns;
-        self.ratchet_ns += other.ratchet_ns;
-        self.escrow_ns += other.escrow_ns;
-        self.adversary_ns += other.adversary_ns;
-        self.total_ns += other.total_ns;
-    }
-}
-
-impl Timing {
-    /// Time outside the cryptography: the engine's own overhead.
-    pub fn engine_ns(&self) -> u64 {
-        self.total_ns.saturating_sub(
-            self.handshake_ns + self.ratchet_ns + self.escrow_ns + self.adversary_ns,
-        )
     }
 }
 

@@ -14,7 +14,6 @@ pub mod plan;
 pub mod traffic;
 
 pub use self::{
-    conversation::DesignRun,
     engine::{EngineError, RunOptions, RunOutput, run, run_adjusted},
-    metrics::{DesignMetrics, RunMetrics, Timing},
+    metrics::{DesignMetrics, RunMetrics},
 };

@@ -6,7 +6,7 @@ use crate::model::{Scripted, Side, SimTime};
 
 /// What happens at one simulated instant, in this order when simultaneous (the derived `Ord`
 /// is the definition): a re-key first, then sends by message index, then deliveries by message
-/// index, then backups. Sends come before deliveries so a message sent in the same second as
+/// index, then the design's scheduled ticks. Sends come before deliveries so a message sent in the same second as
 /// a reply arrives still goes out on the chain the sender held before reading that reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Event {
@@ -16,8 +16,8 @@ pub enum Event {
     Send(u32),
     /// Message `index` reaches its recipient.
     Deliver(u32),
-    /// Side `side` uploads a backup.
-    Backup(Side),
+    /// A time the design scheduled for side `side` (a backup upload).
+    Tick(Side),
 }
 
 /// Every send and delivery of `script`, in engine order.

@@ -10,3 +10,30 @@ mod plots;
 mod protocol;
 mod report;
 mod sweep;
+
+use doormat::{
+    design::{Deployed, DesignSpec, Setup, Theft},
+    model::SimTime,
+};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+/// `spec` built as the engine builds it, for a run of `horizon` with authority stream `seed`,
+/// no rotation and the adversary's `thefts`.
+pub(crate) fn deployed(
+    spec: &DesignSpec,
+    horizon: SimTime,
+    seed: u64,
+    thefts: &[Theft],
+) -> Box<dyn Deployed> {
+    spec.design()
+        .deploy(&mut Setup {
+            seed,
+            index: 0,
+            horizon,
+            rotation: None,
+            authority: &mut ChaCha20Rng::seed_from_u64(seed),
+            thefts,
+        })
+        .unwrap()
+}

@@ -76,18 +76,7 @@ fn dispatch(args: Args) -> Result<()> {
                 println!("  {name:<10} {summary}");
             }
             println!("designs (the `kind` of an entry in `designs`):");
-            for (kind, summary) in [
-                ("plain", "end-to-end encryption, no exceptional access"),
-                (
-                    "escrow",
-                    "an escrow field per message: scope global|epoch|split, granularity message|chain|session",
-                ),
-                (
-                    "ghost",
-                    "the provider adds a hidden device to targeted users",
-                ),
-                ("backup", "daily backups under a provider-held key"),
-            ] {
+            for (kind, summary) in doormat::design::KINDS {
                 println!("  {kind:<10} {summary}");
             }
             println!("bundled sweeps (`doormat sweep NAME`):");

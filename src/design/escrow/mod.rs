@@ -28,16 +28,17 @@
 //! rogue sender defeats by trial ([`checksum`]).
 
 pub mod checksum;
+mod deployed;
 mod field;
 pub mod keys;
 mod opener;
 mod policy;
-pub mod warrant;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use self::{
+    deployed::Escrow,
     keys::{AuthorityKeys, Directory, KeyRing},
     opener::Opener,
     policy::{EscrowEndpoint, EscrowPolicy},

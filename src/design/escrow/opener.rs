@@ -1,6 +1,6 @@
 //! The key holder's side: opening captured messages with only the escrow secrets held.
 //!
-//! Used alike by the authority (behind a [`super::warrant::Warrant`]) and by an attacker who stole
+//! Used alike by the authority (under a warrant) and by an attacker who stole
 //! keys (no warrant). Every plaintext it returns came from really opening the field with HPKE and
 //! the message with AES-GCM; holding a key of the right label proves nothing.
 

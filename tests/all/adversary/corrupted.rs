@@ -2,17 +2,16 @@
 //! keys corrupted exposes nothing.
 
 use doormat::{
-    adversary::BackupKeys,
-    design::backup::BackupKey,
+    design::Deployed,
     report::Summary,
     scenario::Scenario,
-    sim::{DesignRun, RunOptions, run_adjusted},
+    sim::{RunOptions, run_adjusted},
 };
 use serde_json::json;
 
 use super::scenario;
 
-fn run_with(s: &Scenario, adjust: impl Fn(usize, &mut DesignRun)) -> Summary {
+fn run_with(s: &Scenario, adjust: impl Fn(usize, &mut dyn Deployed)) -> Summary {
     let options = RunOptions {
         threads: 2,
         progress: None,
@@ -20,19 +19,8 @@ fn run_with(s: &Scenario, adjust: impl Fn(usize, &mut DesignRun)) -> Summary {
     Summary::new(s, &run_adjusted(s, &options, adjust).unwrap())
 }
 
-fn corrupt(_: usize, run: &mut DesignRun) {
-    for (_, _, ring) in &mut run.holdings.escrow {
-        *ring = ring.corrupted();
-    }
-    for (_, _, _, key) in &mut run.holdings.backup {
-        *key = BackupKey::new([9; 32]);
-    }
-    if let Some(ring) = &mut run.authority.escrow {
-        *ring = ring.corrupted();
-    }
-    if run.authority.backup.is_some() {
-        run.authority.backup = Some(BackupKeys::new([[7; 32], [8; 32]], None));
-    }
+fn corrupt(_: usize, design: &mut dyn Deployed) {
+    design.corrupt_secrets();
 }
 
 #[test]

@@ -4,15 +4,14 @@
 //! conversation with many reference device copies, by real decryption; and the report's
 //! survival figures from raw counts. The helpers serve `healing_patterns.rs` too.
 
-use doormat::model::{Scripted, Side, SimTime, Stream, rng};
+use doormat::model::{Scripted, Side, SimTime, Stream, Timing, rng};
 use doormat::{
     adversary::{AdversarySpec, DeviceCopy, Owner, Reference, Roles},
-    design::{Design, DesignSpec},
+    design::DesignSpec,
     scenario::{Pattern, Traffic},
     sim::{
-        DesignRun,
         conversation::{Conversation, Setting, simulate},
-        metrics::{DesignMetrics, Timing},
+        metrics::DesignMetrics,
         plan::Pair,
         traffic::script,
     },
@@ -51,14 +50,7 @@ pub(super) fn traffic(pattern: Pattern, gaps_s: f64, latency_s: f64, offline: f6
 /// doormat's reference measurement: `plain`, one copy of side `side` at each `(at, side)`,
 /// each followed on its own.
 pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, Side)]) -> Reference {
-    let (design, _) =
-        Design::build(&DesignSpec::Plain, HORIZON, &mut rng(1, Stream::Authority)).unwrap();
-    let run = DesignRun {
-        design,
-        backup: None,
-        authority: Default::default(),
-        holdings: Default::default(),
-    };
+    let design = crate::deployed(&DesignSpec::Plain, HORIZON, 1, &[]);
     let mut roles = Roles::default();
     for (k, (at, side)) in copies.iter().enumerate() {
         roles
@@ -90,7 +82,7 @@ pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, Side)]) -> Refer
     simulate(
         &setting,
         &conversation,
-        &run,
+        design.as_ref(),
         &mut metrics,
         &mut Timing::default(),
     );

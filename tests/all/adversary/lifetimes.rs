@@ -4,12 +4,10 @@
 
 use doormat::model::HOUR;
 use doormat::{
-    adversary::{AdversarySpec, Holdings},
-    design::{DesignSpec, escrow::AuthorityKeys},
+    adversary::AdversarySpec,
+    design::DesignSpec,
     scenario::{Scenario, ScenarioError},
 };
-use rand_chacha::ChaCha20Rng;
-use rand_core::SeedableRng;
 use serde_json::{Value, json};
 
 use super::{scenario, sent_between, summarise};
@@ -43,11 +41,6 @@ fn thefts(thefts: &[(u32, f64)]) -> Value {
 #[test]
 fn a_theft_takes_only_the_epoch_keys_alive_then() {
     let design: DesignSpec = serde_json::from_value(epoch_design("message")).unwrap();
-    let DesignSpec::Escrow(escrow) = &design else {
-        unreachable!()
-    };
-    let mut rng = ChaCha20Rng::seed_from_u64(3);
-    let (keys, _) = AuthorityKeys::generate(escrow, 20 * HOUR, &mut rng).unwrap();
     for (epoch, at, alive) in [
         (6, 2.0, false),
         (0, 12.0, false),
@@ -60,14 +53,9 @@ fn a_theft_takes_only_the_epoch_keys_alive_then() {
         (0, 4.0, false),
     ] {
         let spec: AdversarySpec = serde_json::from_value(thefts(&[(epoch, at)])).unwrap();
-        let holdings = Holdings::new(&spec, &design, Some(&keys), None);
+        let built = crate::deployed(&design, 20 * HOUR, 3, &spec.thefts());
         assert_eq!(
-            holdings.escrow.len(),
-            usize::from(alive),
-            "epoch {epoch} at hour {at}"
-        );
-        assert_eq!(
-            holdings.secrets_required,
+            built.secrets_required(),
             u64::from(alive),
             "epoch {epoch} at hour {at}"
         );

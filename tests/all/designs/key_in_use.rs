@@ -31,7 +31,8 @@ pub(crate) fn field_names_the_key_in_use_at_sending(run: &Run) {
                     Some(Granularity::Session) => sealed_from <= claimed,
                     _ => in_epoch,
                 };
-            let result = m.before.clone().receive(run.design(), &m.bytes, claimed);
+            let result =
+                super::support::receive(&mut m.before.clone(), run.design(), &m.bytes, claimed);
             if result.as_ref().ok() != accepted.then_some(&m.plaintext) {
                 wrong.push(format!(
                     "message {} sent at {} claimed at {claimed}: {result:?}",

@@ -10,19 +10,24 @@ use std::{
 };
 
 use doormat::design::{
-    DesignError, DesignSpec, backup,
-    escrow::{
-        EscrowEndpoint, Granularity, KeyRing, Opener, Verification, checksum,
-        warrant::{Issuer, Warrant, open_under_warrant},
-    },
-    ghost::{GhostDevice, GhostFanout, GhostReader},
+    Checking, DesignSpec, Endpoint, backup,
+    escrow::{Granularity, KeyRing, Opener, Verification, checksum},
+    ghost::GhostDevice,
 };
 use doormat::model::{DAY, HOUR, SimTime, UserId};
 use doormat::protocol::message::WireMessage;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
-use super::support::{ALICE, BOB, CAROL, EPOCH, MINUTE, Message, RETENTION, Run, plain, show};
+use doormat::{
+    adversary::{AdversarySpec, Issuer, Roles, Target, Warrant},
+    design::capture::{Holder, ProviderAccess},
+};
+
+use super::support::{
+    ALICE, BOB, CAROL, EPOCH, MINUTE, Message, RETENTION, Run, engine, plain, plan, receive, show,
+    trace,
+};
 
 /// The plain design's run, the reference every design is compared with.
 fn plain_run() -> &'static Run {
@@ -150,8 +155,10 @@ pub(crate) fn field_placement(run: &Run) {
 // 2–5. What the key holder opens
 // ---------------------------------------------------------------------------------------------
 
-/// The authority under a warrant opens exactly what the design escrows among the messages the
-/// warrant covers, and refuses everything else with `OutsideWarrant`.
+/// The authority under a warrant, as the engine measures it, obtains exactly what the design
+/// promises among the messages the warrant covers, and opens nothing else: for escrow the
+/// escrowed ones, for every other design all of them (plain's implant, the ghost added for the
+/// warrant, the target's backups).
 pub(crate) fn warrant_opens_exactly_the_promise(run: &Run) {
     let everything = run.end + 1;
     let warrants = [
@@ -162,7 +169,6 @@ pub(crate) fn warrant_opens_exactly_the_promise(run: &Run) {
         (BOB, 20 * HOUR, 20 * HOUR, Issuer::Judge),
         (CAROL, 0, everything, Issuer::Prefect),
     ];
-    let all = run.indices(|_| true);
     for (target, from, until, issuer) in warrants {
         let warrant = Warrant {
             target,
@@ -170,36 +176,35 @@ pub(crate) fn warrant_opens_exactly_the_promise(run: &Run) {
             until,
             issuer,
         };
+        let mut roles = Roles::default();
+        roles.targets.insert(
+            target,
+            Target {
+                warrant: warrant.clone(),
+                evades: false,
+            },
+        );
+        roles.provider_access.insert(
+            target,
+            vec![ProviderAccess {
+                holder: Holder::Authority,
+                from,
+                until,
+            }],
+        );
+        let lawful = engine(&run.fixture.spec, &plan(), &roles, None).lawful;
         let covered = run.indices(|m| m.involves(target) && from <= m.sent_at && m.sent_at < until);
-        let expected: BTreeSet<usize> =
-            covered.intersection(&run.escrowed_set()).copied().collect();
-        let mut opener = Opener::new(run.fixture.every_key(), run.fixture.verification());
-        let (mut opened, mut outside) = (nothing(), nothing());
-        for m in &run.messages {
-            match open_under_warrant(&warrant, &mut opener, &m.captured()) {
-                Ok(plaintext) => {
-                    assert_eq!(plaintext, m.plaintext, "message {} misopened", m.index);
-                    opened.insert(m.index);
-                }
-                Err(DesignError::OutsideWarrant(_)) => {
-                    outside.insert(m.index);
-                }
-                Err(_) => {}
-            }
-        }
+        let promised = if run.fixture.granularity().is_some() {
+            covered.intersection(&run.escrowed_set()).count()
+        } else {
+            covered.len()
+        };
         assert_eq!(
-            opened,
-            expected,
-            "{}: opened under {warrant:?} (covered: {})",
+            (lawful.compliant_in_window, lawful.compliant_obtained),
+            (covered.len() as u64, promised as u64),
+            "{}: under {warrant:?} (covered: {})",
             label(run),
             show(&covered)
-        );
-        let uncovered: BTreeSet<usize> = all.difference(&covered).copied().collect();
-        assert_eq!(
-            outside,
-            uncovered,
-            "{}: refused as outside {warrant:?}",
-            label(run)
         );
     }
 }
@@ -227,23 +232,6 @@ pub(crate) fn nothing_opens_without_the_key(run: &Run) {
         "{}: corrupted",
         label(run)
     );
-
-    // A warrant changes nothing without the key.
-    let warrant = Warrant {
-        target: ALICE,
-        from: 0,
-        until: run.end + 1,
-        issuer: Issuer::Judge,
-    };
-    let mut opener = Opener::new(KeyRing::default(), run.fixture.verification());
-    for m in &run.messages {
-        let result = open_under_warrant(&warrant, &mut opener, &m.captured());
-        assert!(
-            matches!(&result, Err(e) if !matches!(e, DesignError::OutsideWarrant(_))),
-            "message {}: {result:?}",
-            m.index
-        );
-    }
 }
 
 /// Split scope: k-1 shares open nothing, any k shares open everything escrowed, however they
@@ -659,8 +647,8 @@ pub(crate) fn rejected_field_leaves_state_unchanged(run: &Run) {
             bad
         };
         let mut device = m.before.clone();
-        assert!(device.receive(design, &tampered, m.sent_at).is_err());
-        let genuine = device.clone().receive(design, &m.bytes, m.sent_at);
+        assert!(receive(&mut device, design, &tampered, m.sent_at).is_err());
+        let genuine = receive(&mut device.clone(), design, &m.bytes, m.sent_at);
         if genuine.as_ref() != Ok(&m.plaintext) {
             broken.push(format!(
                 "message {}: genuine copy then gives {genuine:?}",
@@ -677,7 +665,7 @@ pub(crate) fn rejected_field_leaves_state_unchanged(run: &Run) {
             .map(|&i| &run.messages[i])
             .find(|n| n.sender == m.sender && n.chain == m.chain);
         if let Some(next) = next {
-            let result = device.receive(design, &next.bytes, next.sent_at);
+            let result = receive(&mut device, design, &next.bytes, next.sent_at);
             if result.as_ref() != Ok(&next.plaintext) {
                 broken.push(format!(
                     "message {}: next message {} of its chain then gives {result:?}",
@@ -701,13 +689,13 @@ const FULL_TRIES: u64 = 500;
 pub(crate) fn rogue_sender_forgery(run: &Run) {
     let design = run.design();
     let mut rng = ChaCha20Rng::seed_from_u64(0xF04C_E5E5);
-    let Some(policy) = &run.fixture.policy else {
+    if run.fixture.granularity().is_none() {
         let m = &run.messages[20];
         let forged = checksum::forge(&mut rng, &[0x02; 85], FULL_TRIES, |field| {
             m.redeliver(design, &m.with_field(field)).is_ok()
         });
         return assert!(forged.is_none(), "{}: a field was accepted", label(run));
-    };
+    }
     // The rogue sender's oracle is a compliant device receiving one message: a first delivery of
     // a chain that carries a field, where the recipient checks the field from scratch.
     let candidates: Vec<&Message> = run
@@ -722,17 +710,21 @@ pub(crate) fn rogue_sender_forgery(run: &Run) {
         .or(candidates.first())
         .unwrap();
     let (field, wire) = m.parts();
-    let trace = m.before.trace(wire);
+    let trace = trace(&m.before, wire);
+    let session = match &m.before.session {
+        Some(session) => session.clone(),
+        None => m.before.account.clone().accept_traced(wire).unwrap().0,
+    };
+    let checking = Checking {
+        wire,
+        trace: &trace,
+        session: &session,
+        sent_at: m.sent_at,
+    };
+    // The recipient's own check, from scratch, as the engine runs it.
     let mut oracle = |candidate: &[u8]| {
-        policy
-            .check_received(
-                &mut EscrowEndpoint::default(),
-                candidate,
-                wire,
-                &trace,
-                &m.associated_data,
-                m.sent_at,
-            )
+        design
+            .check_field(&mut Endpoint::default(), candidate, &checking)
             .is_ok()
     };
     assert!(oracle(field), "the oracle accepts the genuine field");
@@ -781,10 +773,10 @@ pub(crate) fn rogue_sender_forgery(run: &Run) {
 /// When the provider adds the ghost device.
 const GHOST_ADDED_AT: SimTime = 20 * HOUR;
 
-/// Ghost: a hidden device added at [`GHOST_ADDED_AT`] reads, by decrypting the fan-out copies,
-/// every message of its target sent from then on and nothing before (nothing was fanned out, and
-/// the wire copies do not open for it); a ghost on a user outside the conversation receives
-/// nothing. Other designs fan nothing out, and a provider device cannot read the wire.
+/// Ghost, as the engine runs and measures it: the adversary holding the provider's power adds a
+/// hidden device to a target at [`GHOST_ADDED_AT`], and reads every message of the target sent
+/// from then on and nothing before; a ghost on a user outside the conversation reads nothing.
+/// Other designs fan nothing out, and a provider device cannot read the wire.
 pub(crate) fn ghost_reads_from_when_added(run: &Run) {
     let mut rng = ChaCha20Rng::seed_from_u64(0x6405);
     let mut outsider = GhostDevice::new(&mut rng);
@@ -796,44 +788,37 @@ pub(crate) fn ghost_reads_from_when_added(run: &Run) {
             m.index
         );
     }
-    if !matches!(run.fixture.spec, DesignSpec::Ghost(_)) {
-        return;
-    }
-    for (target, expected) in [
-        (ALICE, run.indices(|m| m.sent_at >= GHOST_ADDED_AT)),
-        (BOB, run.indices(|m| m.sent_at >= GHOST_ADDED_AT)),
-        (CAROL, nothing()),
-    ] {
-        let mut ghost = GhostDevice::new(&mut rng);
-        let mut fanouts: BTreeMap<UserId, GhostFanout> = BTreeMap::new();
-        let mut readers: BTreeMap<UserId, GhostReader> = BTreeMap::new();
-        let (mut read, mut copies) = (nothing(), 0);
-        for m in &run.messages {
-            // The clients' rule: copy to every device of both parties, the ghost included once
-            // it exists.
-            if !(m.involves(target) && m.sent_at >= GHOST_ADDED_AT) {
-                continue;
-            }
-            let copy = fanouts
-                .entry(m.sender)
-                .or_default()
-                .send(&mut rng, &mut ghost, &m.plaintext)
-                .unwrap();
-            copies += 1;
-            let reader = readers.entry(m.sender).or_insert_with(|| ghost.reader());
-            if ghost.receive(reader, &copy).as_ref() == Ok(&m.plaintext) {
-                read.insert(m.index);
-            }
-        }
-        assert_eq!(copies, expected.len());
-        assert_eq!(read, expected, "ghost on user {target}");
-        // What came before the ghost was never copied to it, and the wire does not open for it.
-        for m in run.messages.iter().filter(|m| m.sent_at < GHOST_ADDED_AT) {
-            for reader in readers.values_mut() {
-                assert!(ghost.receive(reader, m.wire()).is_err());
-            }
-            assert!(ghost.receive(&mut ghost.reader(), m.wire()).is_err());
-        }
+    let ghost = matches!(run.fixture.spec, DesignSpec::Ghost(_));
+    let adversary: AdversarySpec = serde_json::from_value(serde_json::json!({
+        "compromises": [{ "at_hours": GHOST_ADDED_AT / HOUR, "secret": { "kind": "ghost_power", "users": 1 } }],
+        "reference_victims": 0
+    }))
+    .unwrap();
+    let after = run.indices(|m| m.sent_at >= GHOST_ADDED_AT);
+    for (target, expected) in [(ALICE, after.len()), (BOB, after.len()), (CAROL, 0)] {
+        let mut roles = Roles::default();
+        roles.provider_access.insert(
+            target,
+            vec![ProviderAccess {
+                holder: Holder::Attacker(0),
+                from: GHOST_ADDED_AT,
+                until: SimTime::MAX,
+            }],
+        );
+        let exposure = engine(&run.fixture.spec, &plan(), &roles, Some(&adversary)).exposure;
+        let expected = if ghost { expected as u64 } else { 0 };
+        assert_eq!(
+            exposure.exposed,
+            expected,
+            "{}: ghost on user {target}",
+            label(run)
+        );
+        assert_eq!(
+            exposure.retroactive,
+            0,
+            "{}: nothing before the ghost",
+            label(run)
+        );
     }
 }
 
@@ -841,79 +826,68 @@ pub(crate) fn ghost_reads_from_when_added(run: &Run) {
 // 8. Backup
 // ---------------------------------------------------------------------------------------------
 
-/// A user's history as its client holds it at `at`: what it sent and what it received, in the
-/// order it happened, as (sent time, plaintext).
-fn history(run: &Run, user: UserId, at: SimTime) -> Vec<(SimTime, Vec<u8>)> {
-    let mut events: Vec<(SimTime, &Message)> = Vec::new();
-    for m in &run.messages {
-        if m.sender == user && m.sent_at < at {
-            events.push((m.sent_at, m));
-        }
-        if m.recipient == user && m.delivered_at < at && m.received.is_ok() {
-            events.push((m.delivered_at, m));
-        }
-    }
-    events.sort_by_key(|(time, _)| *time);
-    events
-        .into_iter()
-        .map(|(_, m)| (m.sent_at, m.plaintext.clone()))
-        .collect()
-}
-
-/// Backup: each client uploads its history every `interval_hours`; the provider's key opens every
-/// backup and recovers every message; another key, user or backup number opens none; a corrupted
-/// or truncated blob is an error, never a panic. Other designs upload nothing, and the provider's
-/// backup key opens nothing on the wire.
+/// Backup, as the engine runs and measures it: each client uploads its history on its schedule,
+/// and a stolen provider key opens every message of the run from the uploads, each readable
+/// from its upload or the theft; other designs upload nothing. The format: the provider's key
+/// opens what it sealed; another key, user or backup number opens nothing; a corrupted or
+/// truncated blob is an error, never a panic.
 pub(crate) fn backups(run: &Run) {
-    let provider = backup::BackupKey::new([0x42; 32]);
-    let wrong = backup::BackupKey::new([0x43; 32]);
-    let DesignSpec::Backup(spec) = &run.fixture.spec else {
-        for m in &run.messages {
-            for index in 0..3 {
-                assert!(backup::open(&provider, m.sender, index, &m.bytes).is_err());
-                assert!(backup::open(&provider, m.recipient, index, m.wire()).is_err());
-            }
-        }
-        return;
+    let adversary: AdversarySpec = serde_json::from_value(serde_json::json!({
+        "compromises": [{ "at_hours": 30, "secret": { "kind": "backup_key" } }],
+        "reference_victims": 0
+    }))
+    .unwrap();
+    let exposure = engine(
+        &run.fixture.spec,
+        &plan(),
+        &Roles::default(),
+        Some(&adversary),
+    )
+    .exposure;
+    let backup_design = matches!(run.fixture.spec, DesignSpec::Backup(_));
+    let expected = if backup_design {
+        run.messages.len() as u64
+    } else {
+        0
     };
-    let interval = SimTime::from(spec.interval_hours) * HOUR;
-    assert_eq!(interval, DAY);
-    let count = run.end / interval + 1;
-    let mut blobs = Vec::new();
-    for user in [ALICE, BOB] {
-        for index in 1..=count {
-            let history = history(run, user, index * interval);
-            let blob = backup::seal(&provider, user, index, &history).unwrap();
-            blobs.push((user, index, history, blob));
-        }
-    }
-    let by_entry: BTreeMap<(SimTime, &[u8]), usize> = run
-        .messages
-        .iter()
-        .map(|m| ((m.sent_at, m.plaintext.as_slice()), m.index))
-        .collect();
-    let mut recovered = nothing();
-    for (user, index, history, blob) in &blobs {
-        let entries = backup::open(&provider, *user, *index, blob).unwrap();
-        assert_eq!(&entries, history, "backup {index} of user {user}");
-        for (time, plaintext) in &entries {
-            recovered.insert(by_entry[&(*time, plaintext.as_slice())]);
-        }
-        assert!(backup::open(&wrong, *user, *index, blob).is_err());
-        assert!(backup::open(&provider, peer_of(*user), *index, blob).is_err());
-        assert!(backup::open(&provider, *user, index + 1, blob).is_err());
-    }
     assert_eq!(
-        recovered,
-        run.indices(|_| true),
-        "messages recovered from the backups"
+        exposure.exposed,
+        expected,
+        "{}: messages the backup key opened",
+        label(run)
     );
 
+    let provider = backup::BackupKey::new([0x42; 32]);
+    let wrong = backup::BackupKey::new([0x43; 32]);
+    for m in &run.messages {
+        for index in 0..3 {
+            assert!(backup::open(&provider, m.sender, index, &m.bytes).is_err());
+            assert!(backup::open(&provider, m.recipient, index, m.wire()).is_err());
+        }
+    }
+    let history: Vec<backup::Entry> = run
+        .messages
+        .iter()
+        .filter(|m| m.involves(ALICE))
+        .map(|m| backup::Entry {
+            message: m.index as u64,
+            text: m.plaintext.clone(),
+        })
+        .collect();
+    let (user, index) = (ALICE, 3);
+    let blob = backup::seal(&provider, user, index, &history).unwrap();
+    assert_eq!(
+        backup::open(&provider, user, index, &blob).unwrap(),
+        history
+    );
+    assert!(backup::open(&wrong, user, index, &blob).is_err());
+    assert!(backup::open(&provider, peer_of(user), index, &blob).is_err());
+    assert!(backup::open(&provider, user, index + 1, &blob).is_err());
+
     // Corruption: every byte flipped two ways, every truncation, an extra byte.
-    let (user, index, _, blob) = &blobs[0];
     let open = |bytes: &[u8]| {
         catch_unwind(AssertUnwindSafe(|| {
-            backup::open(&provider, *user, *index, bytes)
+            backup::open(&provider, user, index, bytes)
         }))
         .unwrap_or_else(|_| panic!("backup::open panicked on {} bytes", bytes.len()))
     };

@@ -17,17 +17,21 @@ use doormat::model::{DAY, HOUR, SimTime, UserId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use doormat::{
+    adversary::{AdversarySpec, Roles},
     design::{
-        Design, DesignError, DesignSpec, Endpoint,
+        Deployed, DesignError, DesignSpec, Device, Setup, Theft,
         backup::BackupSpec,
         envelope,
-        escrow::{
-            AuthorityKeys, EscrowPolicy, EscrowSpec, Granularity, KeyRing, Opener, Scope,
-            Verification, warrant::Captured,
-        },
+        escrow::{AuthorityKeys, EscrowSpec, Granularity, KeyRing, Opener, Scope, Verification},
         ghost::GhostSpec,
     },
-    protocol::{Account, KeyTrace, Session, x3dh::AD_LEN},
+    model::{Scripted, Side, Timing},
+    protocol::{Account, KeyTrace, x3dh::AD_LEN},
+    sim::{
+        DesignMetrics,
+        conversation::{Conversation, Setting, simulate},
+        plan::Pair,
+    },
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -51,8 +55,6 @@ pub(crate) const EPOCH: SimTime = EPOCH_HOURS as SimTime * HOUR;
 pub(crate) const RETENTION: SimTime = RETENTION_HOURS as SimTime * HOUR;
 /// How long the authority generates keys for: longer than any script.
 pub(crate) const HORIZON: SimTime = 4 * DAY;
-/// The weak-check family key every compliant client holds.
-pub(crate) const FAMILY_KEY: [u8; 32] = [0x4c; 32];
 /// Split threshold k.
 pub(crate) const THRESHOLD: u8 = 3;
 /// The n trustees of the split scope.
@@ -132,42 +134,45 @@ pub(crate) fn backup() -> DesignSpec {
     DesignSpec::Backup(BackupSpec { interval_hours: 24 })
 }
 
-/// A design as built for a run: the client behaviour, and the authority's keys if it has any.
+/// A design as the engine builds it for a run (through the registry), and the authority's keys
+/// if it has any, regenerated from the same random stream.
 pub(crate) struct Fixture {
     pub(crate) spec: DesignSpec,
-    pub(crate) design: Design,
-    /// The escrow policy every compliant client runs (escrow designs only).
-    pub(crate) policy: Option<EscrowPolicy>,
+    pub(crate) design: Box<dyn Deployed>,
     /// Every private key the authority creates (escrow designs only).
     pub(crate) keys: Option<AuthorityKeys>,
 }
 
 impl Fixture {
     pub(crate) fn new(spec: DesignSpec) -> Self {
-        match &spec {
-            DesignSpec::Escrow(escrow) => {
-                let mut rng = ChaCha20Rng::seed_from_u64(AUTHORITY_SEED);
-                let (keys, directory) = AuthorityKeys::generate(escrow, HORIZON, &mut rng).unwrap();
-                let policy = EscrowPolicy::new(
-                    escrow.granularity,
-                    escrow.verification,
-                    directory,
-                    FAMILY_KEY,
-                );
-                Self {
-                    design: Design::with_escrow(spec.clone(), policy.clone()),
-                    spec,
-                    policy: Some(policy),
-                    keys: Some(keys),
-                }
-            }
-            _ => Self {
-                design: Design::without_escrow(spec.clone()),
-                spec,
-                policy: None,
-                keys: None,
-            },
-        }
+        Self::with_thefts(spec, &[])
+    }
+
+    /// The design as built for a run whose adversary makes `thefts`.
+    pub(crate) fn with_thefts(spec: DesignSpec, thefts: &[Theft]) -> Self {
+        let mut authority = ChaCha20Rng::seed_from_u64(AUTHORITY_SEED);
+        let design = spec
+            .design()
+            .deploy(&mut Setup {
+                seed: AUTHORITY_SEED,
+                index: 0,
+                horizon: HORIZON,
+                rotation: None,
+                authority: &mut authority,
+                thefts,
+            })
+            .unwrap();
+        // The same stream, drawn as the escrow design draws its keys.
+        let mut again = ChaCha20Rng::seed_from_u64(AUTHORITY_SEED);
+        let keys = match &spec {
+            DesignSpec::Escrow(escrow) => Some(
+                AuthorityKeys::generate(escrow, HORIZON, &mut again)
+                    .unwrap()
+                    .0,
+            ),
+            _ => None,
+        };
+        Self { spec, design, keys }
     }
 
     pub(crate) fn escrow(&self) -> Option<&EscrowSpec> {
@@ -356,42 +361,69 @@ impl Model {
 // Running it
 // ---------------------------------------------------------------------------------------------
 
-/// One user's device: account, session with the peer (once there is one), design endpoint.
-#[derive(Clone)]
-pub(crate) struct Device {
-    pub(crate) account: Account,
-    pub(crate) session: Option<Session>,
-    pub(crate) endpoint: Endpoint,
+/// The keys the protocol used for the protocol message `wire`, as the recipient's device sees
+/// them when it decrypts (on a copy of its state).
+pub(crate) fn trace(device: &Device, wire: &[u8]) -> KeyTrace {
+    match &device.session {
+        Some(session) => session.clone().decrypt_traced(wire).unwrap().1,
+        None => device.account.clone().accept_traced(wire).unwrap().2,
+    }
 }
 
-impl Device {
-    /// Receives `bytes`, sent at `sent_at`, as a compliant client does: accepts the session if
-    /// it has none yet.
-    pub(crate) fn receive(
-        &mut self,
-        design: &Design,
-        bytes: &[u8],
-        sent_at: SimTime,
-    ) -> Result<Vec<u8>, DesignError> {
-        match &mut self.session {
-            Some(session) => design.receive(&mut self.endpoint, session, bytes, sent_at),
-            None => {
-                let (session, plaintext) =
-                    design.accept(&mut self.endpoint, &mut self.account, bytes, sent_at)?;
-                self.session = Some(session);
-                Ok(plaintext)
-            }
-        }
-    }
+/// The engine's own simulation of `script` under the design `spec`, built for an adversary's
+/// `adversary` thefts: one conversation between Alice (side A) and Bob, run by
+/// [`simulate`] with `roles`, and measured as every run is.
+pub(crate) fn engine(
+    spec: &DesignSpec,
+    script: &[Planned],
+    roles: &Roles,
+    adversary: Option<&AdversarySpec>,
+) -> DesignMetrics {
+    let scripted: Vec<Scripted> = script
+        .iter()
+        .map(|p| Scripted {
+            from: if p.sender == ALICE { Side::A } else { Side::B },
+            sent_at: p.sent_at,
+            delivered_at: p.delivered_at,
+            size: 32,
+        })
+        .collect();
+    let thefts = adversary.map(AdversarySpec::thefts).unwrap_or_default();
+    let design = Fixture::with_thefts(spec.clone(), &thefts).design;
+    let setting = Setting {
+        seed: CONVERSATION_SEED,
+        horizon: HORIZON,
+        roles,
+        adversary,
+    };
+    let conversation = Conversation {
+        id: 0,
+        pair: Pair { a: ALICE, b: BOB },
+        script: &scripted,
+    };
+    let mut metrics = DesignMetrics::default();
+    simulate(
+        &setting,
+        &conversation,
+        design.as_ref(),
+        &mut metrics,
+        &mut Timing::default(),
+    );
+    assert_eq!(metrics.failed, 0, "{}", spec.label());
+    metrics
+}
 
-    /// The keys the protocol used for the protocol message `wire`, as the recipient's device
-    /// sees them when it decrypts (on a copy of its state).
-    pub(crate) fn trace(&self, wire: &[u8]) -> KeyTrace {
-        match &self.session {
-            Some(session) => session.clone().decrypt_traced(wire).unwrap().1,
-            None => self.account.clone().accept_traced(wire).unwrap().2,
-        }
-    }
+/// Receives `bytes`, sent at `sent_at`, on `device` through the design's client path, as the
+/// engine does.
+pub(crate) fn receive(
+    device: &mut Device,
+    design: &dyn Deployed,
+    bytes: &[u8],
+    sent_at: SimTime,
+) -> Result<Vec<u8>, DesignError> {
+    device
+        .receive(design, bytes, sent_at, &mut Timing::default())
+        .map(|incoming| incoming.text)
 }
 
 /// One message as the provider's wiretap records it, with what the script knows about it.
@@ -400,7 +432,6 @@ pub(crate) struct Message {
     pub(crate) sender: UserId,
     pub(crate) recipient: UserId,
     pub(crate) sent_at: SimTime,
-    pub(crate) delivered_at: SimTime,
     /// The envelope on the wire.
     pub(crate) bytes: Vec<u8>,
     /// The session's `IK_A ‖ IK_B`.
@@ -422,17 +453,6 @@ pub(crate) struct Message {
 }
 
 impl Message {
-    /// The wiretap record the warrant API takes.
-    pub(crate) fn captured(&self) -> Captured<'_> {
-        Captured {
-            sender: self.sender,
-            recipient: self.recipient,
-            sent_at: self.sent_at,
-            bytes: &self.bytes,
-            associated_data: &self.associated_data,
-        }
-    }
-
     /// (design field, protocol message).
     pub(crate) fn parts(&self) -> (&[u8], &[u8]) {
         envelope::open(&self.bytes).unwrap()
@@ -455,8 +475,12 @@ impl Message {
 
     /// Delivers `bytes` in place of this message to a copy of the recipient's device as it was
     /// just before the real delivery.
-    pub(crate) fn redeliver(&self, design: &Design, bytes: &[u8]) -> Result<Vec<u8>, DesignError> {
-        self.before.clone().receive(design, bytes, self.sent_at)
+    pub(crate) fn redeliver(
+        &self,
+        design: &dyn Deployed,
+        bytes: &[u8],
+    ) -> Result<Vec<u8>, DesignError> {
+        receive(&mut self.before.clone(), design, bytes, self.sent_at)
     }
 
     pub(crate) fn involves(&self, user: UserId) -> bool {
@@ -491,7 +515,7 @@ impl Run {
     /// `script` through the design `spec`.
     pub(crate) fn scripted(spec: DesignSpec, script: &[Planned]) -> Self {
         let fixture = Fixture::new(spec);
-        let design = &fixture.design;
+        let design = fixture.design.as_ref();
 
         let mut rng = ChaCha20Rng::seed_from_u64(CONVERSATION_SEED);
         let alice = Account::new(&mut rng);
@@ -500,24 +524,9 @@ impl Run {
         let bundle = bob.prekey_bundle();
         let alice_session = alice.initiate(&mut rng, &bundle).unwrap();
         let associated_data = *alice_session.associated_data();
-        let mut devices = BTreeMap::from([
-            (
-                ALICE,
-                Device {
-                    account: alice,
-                    session: Some(alice_session),
-                    endpoint: Endpoint::default(),
-                },
-            ),
-            (
-                BOB,
-                Device {
-                    account: bob,
-                    session: None,
-                    endpoint: Endpoint::default(),
-                },
-            ),
-        ]);
+        let mut alice = Device::new(alice);
+        alice.session = Some(alice_session);
+        let mut devices = BTreeMap::from([(ALICE, alice), (BOB, Device::new(bob))]);
 
         let mut events: Vec<(SimTime, Event)> = Vec::new();
         for (i, planned) in script.iter().enumerate() {
@@ -541,19 +550,26 @@ impl Run {
                     let plaintext = plaintext(i, &planned);
                     let (chain, chain_index, chain_started_at) = model.send(planned.sender, *now);
                     let device = devices.get_mut(&planned.sender).unwrap();
-                    let session = device
-                        .session
-                        .as_mut()
-                        .expect("the script sends only once the sender has a session");
-                    let bytes = design
-                        .send(&mut device.endpoint, session, &mut rng, &plaintext, *now)
-                        .unwrap();
+                    assert!(
+                        device.session.is_some(),
+                        "the script sends only once the sender has a session"
+                    );
+                    let bytes = device
+                        .send(
+                            design,
+                            &mut None,
+                            &mut rng,
+                            &plaintext,
+                            *now,
+                            &mut Timing::default(),
+                        )
+                        .unwrap()
+                        .bytes;
                     messages[i] = Some(Message {
                         index: i,
                         sender: planned.sender,
                         recipient: peer(planned.sender),
                         sent_at: planned.sent_at,
-                        delivered_at: planned.delivered_at,
                         bytes,
                         associated_data,
                         plaintext,
@@ -570,7 +586,7 @@ impl Run {
                     let message = messages[i].as_mut().expect("sent before delivered");
                     let device = devices.get_mut(&message.recipient).unwrap();
                     message.before = device.clone();
-                    message.received = device.receive(design, &message.bytes, message.sent_at);
+                    message.received = receive(device, design, &message.bytes, message.sent_at);
                     message.first_delivered_of_chain =
                         chains_seen.insert((message.sender, message.chain));
                     model.receive(message.recipient, message.chain);
@@ -590,8 +606,8 @@ impl Run {
         }
     }
 
-    pub(crate) fn design(&self) -> &Design {
-        &self.fixture.design
+    pub(crate) fn design(&self) -> &dyn Deployed {
+        self.fixture.design.as_ref()
     }
 
     /// Whether the design's escrow covers `message` at all, from the script: every message at
@@ -743,22 +759,22 @@ impl Run {
 
 /// The escrow field of the first message of a second conversation (other accounts, same
 /// design and authority keys); empty for designs without escrow.
-fn foreign_field(design: &Design) -> Vec<u8> {
+fn foreign_field(design: &dyn Deployed) -> Vec<u8> {
     let mut rng = ChaCha20Rng::seed_from_u64(DONOR_SEED);
-    let carol = Account::new(&mut rng);
+    let mut carol = Device::new(Account::new(&mut rng));
     let mut dave = Account::new(&mut rng);
-    let bundle = dave.prekey_bundle();
-    let mut session = carol.initiate(&mut rng, &bundle).unwrap();
-    let bytes = design
+    let mut bundle = Some(dave.prekey_bundle());
+    let sent = carol
         .send(
-            &mut Endpoint::default(),
-            &mut session,
+            design,
+            &mut bundle,
             &mut rng,
             b"another conversation",
             HOUR,
+            &mut Timing::default(),
         )
         .unwrap();
-    envelope::open(&bytes).unwrap().0.to_vec()
+    envelope::open(&sent.bytes).unwrap().0.to_vec()
 }
 
 /// A set as a short string for assertion messages.

@@ -2,14 +2,14 @@
 //! and passes its checks, under every design, and each design carries the same handshakes and
 //! DH ratchet steps as `plain` (a refused message would make the next send start a new session).
 
-use doormat::model::{HOUR, Scripted, Side, SimTime};
 use doormat::{
-    adversary::{Authority, Holdings, Roles},
-    design::{Design, DesignSpec, Endpoint},
+    adversary::Roles,
+    design::{DesignSpec, Device},
+    model::{HOUR, Scripted, Side, SimTime, Timing},
     protocol::{Account, DEFAULT_MAX_SKIP},
     scenario::Scenario,
     sim::{
-        DesignMetrics, DesignRun, RunOptions, Timing,
+        DesignMetrics, RunOptions,
         conversation::{Conversation, Setting, simulate},
         plan::Pair,
         run,
@@ -78,13 +78,13 @@ fn epoch_keys_deleted_in_flight_do_not_break_delivery() {
 fn a_chain_longer_than_the_skip_limit_is_delivered_across_epochs() {
     let spec: DesignSpec = serde_json::from_value(epoch("chain", 1, 0)).unwrap();
     let mut rng = ChaCha20Rng::seed_from_u64(8);
-    let (design, _) = Design::build(&spec, 4 * HOUR, &mut rng).unwrap();
-    let alice = Account::new(&mut rng);
+    let design = crate::deployed(&spec, 4 * HOUR, 8, &[]);
+    let design = design.as_ref();
+    let mut alice = Device::new(Account::new(&mut rng));
     let mut bob = Account::new(&mut rng);
     bob.generate_one_time_prekeys(&mut rng, 1);
-    let mut sending = alice.initiate(&mut rng, &bob.prekey_bundle()).unwrap();
-    let (mut alice_end, mut bob_end) = (Endpoint::default(), Endpoint::default());
-    let mut receiving = None;
+    let mut bundle = Some(bob.prekey_bundle());
+    let mut bob = Device::new(bob);
     for i in 0..DEFAULT_MAX_SKIP + 100 {
         let sent_at = if i < DEFAULT_MAX_SKIP + 50 {
             10
@@ -92,20 +92,14 @@ fn a_chain_longer_than_the_skip_limit_is_delivered_across_epochs() {
             HOUR + 10
         };
         let text = i.to_be_bytes();
-        let bytes = design
-            .send(&mut alice_end, &mut sending, &mut rng, &text, sent_at)
-            .unwrap();
-        let received = match &mut receiving {
-            Some(session) => design.receive(&mut bob_end, session, &bytes, sent_at),
-            None => {
-                design
-                    .accept(&mut bob_end, &mut bob, &bytes, sent_at)
-                    .map(|(session, text)| {
-                        receiving = Some(session);
-                        text
-                    })
-            }
-        };
+        let mut timing = Timing::default();
+        let bytes = alice
+            .send(design, &mut bundle, &mut rng, &text, sent_at, &mut timing)
+            .unwrap()
+            .bytes;
+        let received = bob
+            .receive(design, &bytes, sent_at, &mut timing)
+            .map(|incoming| incoming.text);
         assert_eq!(received, Ok(text.to_vec()), "message {i}");
     }
 }
@@ -150,19 +144,12 @@ fn a_responder_that_must_initiate_uses_the_initiators_bundle() {
         serde_json::from_value(epoch("chain", 1, 0)).unwrap(),
     ];
     for spec in designs {
-        let (design, _) =
-            Design::build(&spec, setting.horizon, &mut ChaCha20Rng::seed_from_u64(2)).unwrap();
-        let run = DesignRun {
-            design,
-            backup: None,
-            authority: Authority::default(),
-            holdings: Holdings::default(),
-        };
+        let design = crate::deployed(&spec, setting.horizon, 2, &[]);
         let mut metrics = DesignMetrics::default();
         simulate(
             &setting,
             &conversation,
-            &run,
+            design.as_ref(),
             &mut metrics,
             &mut Timing::default(),
         );

@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 use super::DesignError;
 use crate::protocol::{Account, Session};
 
+mod deployed;
+
+pub use self::deployed::Ghost;
+
 /// A ghost design as written in a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

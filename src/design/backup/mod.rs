@@ -6,13 +6,17 @@
 //! holds it (the provider, a court ordering it, or an attacker who steals it) opens every backup
 //! ever uploaded, and with it every message it contains, past the protocol's forward secrecy.
 
-use crate::model::{SimTime, UserId};
 use aes_gcm::{AeadInOut, Aes256Gcm, KeyInit, Nonce, Tag};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::DesignError;
+use crate::model::UserId;
+
+mod deployed;
+
+pub use self::deployed::{Backup, BackupKeys};
 
 /// A backup design as written in a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -50,18 +54,28 @@ impl BackupKey {
     }
 }
 
-/// Encodes and seals a history of (sent time, plaintext) entries.
+/// One message of a backed-up history: its index in the conversation's script, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The message's index in the conversation.
+    pub message: u64,
+    /// The text the device holds for it.
+    pub text: Vec<u8>,
+}
+
+/// Encodes and seals a history: per entry, the message index (8 bytes, big-endian), the text's
+/// length (4 bytes) and the text.
 pub fn seal(
     key: &BackupKey,
     user: UserId,
     index: u64,
-    history: &[(SimTime, Vec<u8>)],
+    history: &[Entry],
 ) -> Result<Vec<u8>, DesignError> {
     let mut out = Vec::new();
-    for (time, plaintext) in history {
-        out.extend_from_slice(&time.to_be_bytes());
-        out.extend_from_slice(&(plaintext.len() as u32).to_be_bytes());
-        out.extend_from_slice(plaintext);
+    for entry in history {
+        out.extend_from_slice(&entry.message.to_be_bytes());
+        out.extend_from_slice(&(entry.text.len() as u32).to_be_bytes());
+        out.extend_from_slice(&entry.text);
     }
     let tag = key
         .cipher(user, index)
@@ -80,7 +94,7 @@ pub fn open(
     user: UserId,
     index: u64,
     blob: &[u8],
-) -> Result<Vec<(SimTime, Vec<u8>)>, DesignError> {
+) -> Result<Vec<Entry>, DesignError> {
     let split = blob.len().checked_sub(16).ok_or(DesignError::Malformed {
         what: "backup",
         offset: 0,
@@ -102,15 +116,18 @@ pub fn open(
         let malformed = DesignError::Malformed {
             what: "backup",
             offset: body.len() - rest.len(),
-            expected: "a time, a length and that many bytes",
+            expected: "a message index, a length and that many bytes",
         };
-        let time = rest.get(..8).ok_or(malformed.clone())?;
+        let message = rest.get(..8).ok_or(malformed.clone())?;
         let len = rest.get(8..12).ok_or(malformed.clone())?;
         let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
         let plaintext = rest.get(12..12 + len).ok_or(malformed)?;
-        let mut t = [0u8; 8];
-        t.copy_from_slice(time);
-        entries.push((u64::from_be_bytes(t), plaintext.to_vec()));
+        let mut number = [0u8; 8];
+        number.copy_from_slice(message);
+        entries.push(Entry {
+            message: u64::from_be_bytes(number),
+            text: plaintext.to_vec(),
+        });
         rest = &rest[12 + len..];
     }
     Ok(entries)
