@@ -12,8 +12,9 @@
 //!
 //! # Groups
 //!
-//! Every client-side bench times [`Design::send`] then [`Design::receive`] of one 100-byte
-//! message, Alice to Bob, escrow field built and checked as a compliant client does.
+//! Every client-side bench times [`Device::send`] then [`Device::receive`] of one 100-byte
+//! message, Alice to Bob, escrow field built and checked as a compliant client does: the
+//! engine's own client path, on the design as the engine builds it (from the registry).
 //!
 //! - `designs_burst`: on existing chains (Alice has sent before and Bob has not replied since), so
 //!   no DH ratchet step. `message` granularity seals a field with HPKE on send and recomputes it
@@ -57,23 +58,21 @@
     reason = "a bench must stop rather than time an error path if an operation fails"
 )]
 
-use doormat::model::{DAY, HOUR, SimTime};
 use std::{
     hint::black_box,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
 use criterion::{BatchSize, Bencher, Criterion, measurement::WallTime};
 use doormat::{
     design::{
-        Design, DesignSpec, Endpoint,
-        escrow::{
-            AuthorityKeys, EscrowPolicy, EscrowSpec, Granularity, KeyRing, Opener, Scope,
-            Verification,
-        },
+        Deployed, DesignSpec, Device, Setup,
+        escrow::{AuthorityKeys, EscrowSpec, Granularity, KeyRing, Opener, Scope, Verification},
         ghost::{GhostDevice, GhostFanout, GhostReader, GhostSpec},
     },
-    protocol::{Account, Session, x3dh::AD_LEN},
+    model::{DAY, HOUR, SimTime, Timing},
+    protocol::{Account, x3dh::AD_LEN},
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -86,8 +85,6 @@ const PLAINTEXT: [u8; MESSAGE_LEN] = [0x42; MESSAGE_LEN];
 const NOW: SimTime = 12 * HOUR;
 /// Simulated run length the authority generates keys for.
 const HORIZON: SimTime = 10 * DAY;
-/// The weak-check family key every client holds.
-const FAMILY_KEY: [u8; 32] = [7; 32];
 /// Rounds of ping-pong (a DH ratchet step in each direction) before a bench starts.
 const WARM_UP_ROUNDS: usize = 8;
 /// Messages Alice sends on her current chain, after the ping-pong rounds, before a bench starts.
@@ -98,10 +95,27 @@ fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
 }
 
+/// `spec` as the engine builds it for a run of [`HORIZON`], its authority keys drawn from
+/// `seed`.
+fn deploy(spec: &DesignSpec, seed: u64) -> Arc<dyn Deployed> {
+    let design = spec
+        .design()
+        .deploy(&mut Setup {
+            seed,
+            index: 0,
+            horizon: HORIZON,
+            rotation: None,
+            authority: &mut rng(seed),
+            thefts: &[],
+        })
+        .expect("valid design parameters");
+    Arc::from(design)
+}
+
 /// One design under test, with what the key holder needs to open its messages.
 struct Case {
     label: String,
-    design: Design,
+    design: Arc<dyn Deployed>,
     /// The key holder's ring and the verification mode, for escrow designs.
     opener: Option<(KeyRing, Verification)>,
     /// Whether every message is also fanned out to a ghost device.
@@ -113,14 +127,15 @@ impl Case {
         Self {
             label: spec.label(),
             ghost: matches!(spec, DesignSpec::Ghost(_)),
-            design: Design::without_escrow(spec),
+            design: deploy(&spec, 0),
             opener: None,
         }
     }
 
-    /// An escrow design; the key holder keeps the keys held at [`NOW`], or 3 shares if split.
+    /// An escrow design with authority keys from `seed`; the key holder keeps the keys held
+    /// at [`NOW`], or 3 shares if split.
     fn escrow(
-        rng: &mut ChaCha20Rng,
+        seed: u64,
         scope: Scope,
         granularity: Granularity,
         verification: Verification,
@@ -130,17 +145,17 @@ impl Case {
             granularity,
             verification,
         };
-        let (keys, directory) =
-            AuthorityKeys::generate(&spec, HORIZON, rng).expect("valid escrow parameters");
+        // The keys the design draws from the same stream.
+        let (keys, _) = AuthorityKeys::generate(&spec, HORIZON, &mut rng(seed))
+            .expect("valid escrow parameters");
         let ring = match spec.scope {
             Scope::Split { threshold, .. } => keys.shares(0..usize::from(threshold)),
             _ => keys.held_at(NOW),
         };
-        let policy = EscrowPolicy::new(granularity, verification, directory, FAMILY_KEY);
         let spec = DesignSpec::Escrow(spec);
         Self {
             label: spec.label(),
-            design: Design::with_escrow(spec, policy),
+            design: deploy(&spec, seed),
             opener: Some((ring, verification)),
             ghost: false,
         }
@@ -149,7 +164,6 @@ impl Case {
 
 /// Every design compared, `plain` first.
 fn cases() -> Vec<Case> {
-    let mut rng = rng(1);
     let epoch = || Scope::Epoch {
         length_hours: 24,
         retention_hours: 24,
@@ -163,14 +177,14 @@ fn cases() -> Vec<Case> {
     let full = Verification::Full;
     vec![
         Case::without_escrow(DesignSpec::Plain),
-        Case::escrow(&mut rng, Scope::Global, Granularity::Message, full),
-        Case::escrow(&mut rng, Scope::Global, Granularity::Chain, full),
-        Case::escrow(&mut rng, Scope::Global, Granularity::Session, full),
-        Case::escrow(&mut rng, epoch(), Granularity::Message, full),
-        Case::escrow(&mut rng, epoch(), Granularity::Chain, full),
-        Case::escrow(&mut rng, split, Granularity::Message, full),
+        Case::escrow(1, Scope::Global, Granularity::Message, full),
+        Case::escrow(2, Scope::Global, Granularity::Chain, full),
+        Case::escrow(3, Scope::Global, Granularity::Session, full),
+        Case::escrow(4, epoch(), Granularity::Message, full),
+        Case::escrow(5, epoch(), Granularity::Chain, full),
+        Case::escrow(6, split, Granularity::Message, full),
         Case::escrow(
-            &mut rng,
+            7,
             Scope::Global,
             Granularity::Message,
             Verification::Checksum16,
@@ -181,40 +195,53 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// Both sides of a conversation through a design: sessions and design endpoints.
+/// Both sides of a conversation through a design: their devices (sessions, design state).
 #[derive(Clone)]
 struct Pair {
-    alice: Session,
-    alice_end: Endpoint,
-    bob: Session,
-    bob_end: Endpoint,
+    alice: Device,
+    bob: Device,
 }
 
 impl Pair {
     /// Alice → Bob, or Bob → Alice: the envelope and what the recipient read.
-    fn send(&mut self, design: &Design, rng: &mut ChaCha20Rng, to_bob: bool) -> (Vec<u8>, Vec<u8>) {
-        let (from, from_end, to, to_end) = if to_bob {
-            (
-                &mut self.alice,
-                &mut self.alice_end,
-                &mut self.bob,
-                &mut self.bob_end,
-            )
+    fn send(
+        &mut self,
+        design: &dyn Deployed,
+        rng: &mut ChaCha20Rng,
+        to_bob: bool,
+    ) -> (Vec<u8>, Vec<u8>) {
+        let (from, to) = if to_bob {
+            (&mut self.alice, &mut self.bob)
         } else {
-            (
-                &mut self.bob,
-                &mut self.bob_end,
-                &mut self.alice,
-                &mut self.alice_end,
-            )
+            (&mut self.bob, &mut self.alice)
         };
-        let envelope = design
-            .send(from_end, from, rng, black_box(&PLAINTEXT), NOW)
-            .expect("a compliant client sends");
-        let plaintext = design
-            .receive(to_end, to, &envelope, NOW)
-            .expect("a compliant client accepts the message and its field");
+        let mut timing = Timing::default();
+        let envelope = from
+            .send(
+                design,
+                &mut None,
+                rng,
+                black_box(&PLAINTEXT),
+                NOW,
+                &mut timing,
+            )
+            .expect("a compliant client sends")
+            .bytes;
+        let plaintext = to
+            .receive(design, &envelope, NOW, &mut timing)
+            .expect("a compliant client accepts the message and its field")
+            .text;
         (envelope, plaintext)
+    }
+
+    /// The session's `IK_A ‖ IK_B`.
+    fn associated_data(&self) -> [u8; AD_LEN] {
+        *self
+            .alice
+            .session
+            .as_ref()
+            .expect("a started session")
+            .associated_data()
     }
 }
 
@@ -222,8 +249,8 @@ impl Pair {
 /// still holding the one-time prekey her bundle named.
 #[derive(Clone)]
 struct Initial {
-    alice: Session,
-    bob_account: Account,
+    alice: Device,
+    bob: Device,
 }
 
 impl Initial {
@@ -232,39 +259,31 @@ impl Initial {
         let mut bob_account = Account::new(rng);
         bob_account.generate_one_time_prekeys(rng, 1);
         let bundle = bob_account.prekey_bundle();
-        let alice = alice_account
+        let session = alice_account
             .initiate(rng, &bundle)
             .expect("a fresh bundle verifies");
-        Self { alice, bob_account }
+        let mut alice = Device::new(alice_account);
+        alice.session = Some(session);
+        Self {
+            alice,
+            bob: Device::new(bob_account),
+        }
     }
 
     /// Alice's initial message and Bob's acceptance of it.
-    fn send(self, design: &Design, rng: &mut ChaCha20Rng) -> (Pair, Vec<u8>, Vec<u8>) {
-        let Self {
-            mut alice,
-            mut bob_account,
-        } = self;
-        let mut alice_end = Endpoint::default();
-        let mut bob_end = Endpoint::default();
-        let envelope = design
-            .send(&mut alice_end, &mut alice, rng, black_box(&PLAINTEXT), NOW)
-            .expect("a compliant client sends");
-        let (bob, plaintext) = design
-            .accept(&mut bob_end, &mut bob_account, &envelope, NOW)
-            .expect("a compliant client accepts the initial message and its field");
-        let pair = Pair {
-            alice,
-            alice_end,
-            bob,
-            bob_end,
+    fn send(self, design: &dyn Deployed, rng: &mut ChaCha20Rng) -> (Pair, Vec<u8>, Vec<u8>) {
+        let mut pair = Pair {
+            alice: self.alice,
+            bob: self.bob,
         };
+        let (envelope, plaintext) = pair.send(design, rng, true);
         (pair, envelope, plaintext)
     }
 }
 
 /// A conversation after X3DH, a few ping-pong rounds and a short burst from Alice that Bob has
 /// read: Alice's next message to Bob takes no DH step, and both endpoints know the chain's field.
-fn burst_ready(design: &Design, rng: &mut ChaCha20Rng) -> Pair {
+fn burst_ready(design: &dyn Deployed, rng: &mut ChaCha20Rng) -> Pair {
     let (mut pair, _, _) = Initial::new(rng).send(design, rng);
     for _ in 0..WARM_UP_ROUNDS {
         pair.send(design, rng, false);
@@ -278,7 +297,7 @@ fn burst_ready(design: &Design, rng: &mut ChaCha20Rng) -> Pair {
 
 /// The ping-pong position: Bob's last message has just reached Alice, so her next send takes a DH
 /// ratchet step, and so does Bob's receipt of it.
-fn ping_pong_ready(design: &Design, rng: &mut ChaCha20Rng) -> Pair {
+fn ping_pong_ready(design: &dyn Deployed, rng: &mut ChaCha20Rng) -> Pair {
     let mut pair = burst_ready(design, rng);
     pair.send(design, rng, false);
     pair
@@ -403,7 +422,7 @@ enum Prepared {
 /// One design in one workload: its prepared state, checked end to end once.
 struct Op {
     label: String,
-    design: Design,
+    design: Arc<dyn Deployed>,
     rng: ChaCha20Rng,
     prepared: Prepared,
 }
@@ -413,7 +432,7 @@ impl Op {
     /// message, opening a design without escrow).
     fn new(case: &Case, workload: Workload, seed: u64) -> Option<Self> {
         let mut rng = rng(seed);
-        let design = &case.design;
+        let design = case.design.as_ref();
         let prepared = match workload {
             Workload::Burst | Workload::PingPong => {
                 let ready = match workload {
@@ -448,7 +467,7 @@ impl Op {
                     let (envelope, _) = pair.send(design, &mut rng, true);
                     (pair, envelope)
                 };
-                let associated_data = *pair.alice.associated_data();
+                let associated_data = pair.associated_data();
                 let opened = Opener::new(ring.clone(), verification)
                     .open(&captured, &associated_data)
                     .expect("the key holder opens the captured message");
@@ -463,7 +482,7 @@ impl Op {
         };
         Some(Self {
             label: case.label.clone(),
-            design: design.clone(),
+            design: Arc::clone(&case.design),
             rng,
             prepared,
         })
@@ -477,6 +496,7 @@ impl Op {
             prepared,
             ..
         } = self;
+        let design = design.as_ref();
         match prepared {
             Prepared::Message { ready, ghost } => driver.drive(
                 || Pair::clone(ready),
@@ -590,12 +610,16 @@ fn print_wire_bytes() {
         "design", "burst", "pingpong", "initial", "ghost copy extra"
     );
     for case in cases() {
-        let (envelope, _) = burst_ready(&case.design, &mut rng).send(&case.design, &mut rng, true);
-        let burst = overhead(&envelope);
         let (envelope, _) =
-            ping_pong_ready(&case.design, &mut rng).send(&case.design, &mut rng, true);
+            burst_ready(case.design.as_ref(), &mut rng).send(case.design.as_ref(), &mut rng, true);
+        let burst = overhead(&envelope);
+        let (envelope, _) = ping_pong_ready(case.design.as_ref(), &mut rng).send(
+            case.design.as_ref(),
+            &mut rng,
+            true,
+        );
         let ping_pong = overhead(&envelope);
-        let (_, envelope, _) = Initial::new(&mut rng).send(&case.design, &mut rng);
+        let (_, envelope, _) = Initial::new(&mut rng).send(case.design.as_ref(), &mut rng);
         let initial = overhead(&envelope);
         let ghost = if case.ghost {
             let (copy, _) = GhostStream::new(&mut rng).copy(&mut rng);
