@@ -3,7 +3,8 @@
 
 use std::{collections::BTreeMap, ops::AddAssign};
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::design::{HOUR, SimTime, UserId};
 
@@ -50,7 +51,8 @@ impl Serialize for UserSet {
 }
 
 /// Messages the adversary decrypted to their true plaintext, and when it could.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Exposure {
     /// Messages exposed.
     pub exposed: u64,
@@ -155,7 +157,7 @@ fn min_some(
 }
 
 /// A distribution of whole numbers, as value → count: merges by addition, stays exact.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Counts(pub BTreeMap<u64, u64>);
 
 impl Counts {
@@ -182,7 +184,8 @@ impl AddAssign<&Counts> for Counts {
 /// followed on its own, and how their sessions healed. Healing is a survival quantity: a session
 /// still readable when the run ends is censored there, kept apart from those that healed, so a
 /// report can estimate the survival curve (Kaplan–Meier) from exact, mergeable counts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Reference {
     /// Messages exposed, summed over devices.
     pub exposed: u64,
@@ -222,7 +225,8 @@ impl AddAssign<&Reference> for Reference {
 /// What the authority obtained on its targets, counted per message inside a warrant window: a
 /// message between two targets counts once. A message is an evading target's if a target whose
 /// warrant covers it evades.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Lawful {
     /// Target messages inside windows, of compliant targets.
     pub compliant_in_window: u64,
