@@ -266,7 +266,7 @@ mod test {
         let error = check_metric("/label").unwrap_err();
         assert!(error.contains("/label is a string"), "{error}");
         let error = check_metric("/exposure").unwrap_err();
-        assert!(error.contains("e.g. /exposure/exposed"), "{error}");
+        assert!(error.contains("e.g. /exposure/after_detection"), "{error}");
         let error = check_metric("/run/designs/x/counts/sent").unwrap_err();
         assert!(error.contains("expected an index"), "{error}");
         assert!(check_metric("/counts/sent/0").is_err());
