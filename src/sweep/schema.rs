@@ -105,7 +105,7 @@ fn resolve<'a>(root: &'a Value, node: &'a Value, depth: usize) -> Vec<&'a Value>
     let own = object
         .keys()
         .any(|k| !["$ref", "anyOf", "oneOf", "allOf", "description"].contains(&k.as_str()));
-    if own && !(types(node) == ["null"]) {
+    if own && types(node) != ["null"] {
         out.push(node);
     }
     out

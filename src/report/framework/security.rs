@@ -153,8 +153,8 @@ fn healing_sentence(label: &str, healing: &HealingSummary) -> String {
             decimal(m, 1)
         );
     }
-    match &healing.per_session_hours {
-        Some(curve) => match curve.median {
+    if let Some(curve) = &healing.per_session_hours {
+        match curve.median {
             Some(h) => {
                 let _ = write!(s, ", {}{NBSP}h after the copy", decimal(h, 1));
             }
@@ -162,8 +162,7 @@ fn healing_sentence(label: &str, healing: &HealingSummary) -> String {
                 "; in time, more than half were still readable when the run ended (median \
                  not reached)",
             ),
-        },
-        None => {}
+        }
     }
     let shares: Vec<String> = healing
         .unhealed_share_at
