@@ -10,12 +10,14 @@
 use crate::model::{Scripted, SimTime};
 use std::ops::AddAssign;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::{Owner, Transcript};
 
 /// Messages the reference victims' implants read, summed over victims.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Implant {
     /// Messages read, summed over the reference devices.
     pub exposed: u64,

@@ -4,7 +4,8 @@
 use crate::model::{HOUR, SimTime, UserId};
 use std::{collections::BTreeMap, ops::AddAssign};
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// A set of users, as a bitmap: merged by union.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,7 +50,8 @@ impl Serialize for UserSet {
 }
 
 /// Messages the adversary decrypted to their true plaintext, and when it could.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Exposure {
     /// Messages exposed.
     pub exposed: u64,
@@ -154,7 +156,7 @@ fn min_some(
 }
 
 /// A distribution of whole numbers, as value → count: merges by addition, stays exact.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Counts(pub BTreeMap<u64, u64>);
 
 impl Counts {
@@ -181,7 +183,8 @@ impl AddAssign<&Counts> for Counts {
 /// followed on its own, and how their sessions healed. Healing is a survival quantity: a session
 /// still readable when the run ends is censored there, kept apart from those that healed, so a
 /// report can estimate the survival curve (Kaplan–Meier) from exact, mergeable counts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Reference {
     /// Messages exposed, summed over devices.
     pub exposed: u64,
@@ -221,7 +224,8 @@ impl AddAssign<&Reference> for Reference {
 /// What the authority obtained on its targets, counted per message inside a warrant window: a
 /// message between two targets counts once. A message is an evading target's if a target whose
 /// warrant covers it evades.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Lawful {
     /// Target messages inside windows, of compliant targets.
     pub compliant_in_window: u64,

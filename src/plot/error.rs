@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::report::ReportError;
 
-/// Why a figure could not be drawn, encoded or written, or a summary could not be read.
+/// Why a figure could not be drawn, encoded or written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlotError {
@@ -38,23 +38,4 @@ pub enum PlotError {
     /// A figure file could not be written.
     #[error(transparent)]
     Write(#[from] ReportError),
-    /// The summary has another layout than the one this doormat reads.
-    #[error(
-        "schema_version {found} is not the one this doormat reads ({expected}): rerun the \
-         simulation with this version"
-    )]
-    Schema {
-        /// What the summary says (`missing` if absent).
-        found: String,
-        /// What this doormat reads.
-        expected: u32,
-    },
-    /// The summary lacks a part every figure needs.
-    #[error("{field}: expected {expected}")]
-    Summary {
-        /// The JSON field, e.g. `designs`.
-        field: &'static str,
-        /// What it should be.
-        expected: &'static str,
-    },
 }

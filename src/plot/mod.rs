@@ -1,6 +1,6 @@
 //! Figures for people: line charts, bar charts and histograms as SVG (text kept as text) and PNG
 //! (text drawn with an embedded font, so no system font is needed), and the figures of a run
-//! built from its `summary.json`.
+//! built from its [`Summary`](crate::report::Summary).
 //!
 //! Charts are plain data ([`LineChart`], [`BarChart`], [`Histogram`]); [`render_svg`],
 //! [`render_png`] and [`write()`] draw them with plotters. Bad values (NaN, infinities, zeros on a
@@ -21,7 +21,7 @@ mod sweep;
 pub use self::{
     bar::BarChart,
     error::PlotError,
-    figures::{check_summary, figure_svgs, run_figures, write_run_figures},
+    figures::{figure_svgs, run_figures, write_run_figures},
     histogram::Histogram,
     line::{LineChart, Marker, Series},
     render::{Chart, Render, render_png, render_svg, write},

@@ -2,6 +2,7 @@
 //! [`ResultsFolder`] that replaces the old results whole.
 
 mod adversary;
+mod contract;
 mod files;
 mod framework;
 pub mod html;
@@ -13,6 +14,7 @@ pub use self::{
         AdversarySummary, Distribution, ExposureSummary, HealingCurve, HealingSummary,
         HourFraction, LawfulSummary, UnhealedShare,
     },
+    contract::SummaryError,
     files::{ReportError, ResultsFolder, write_atomic},
     summary::{DesignSummary, PerMessage, SCHEMA_VERSION, Summary, peak_memory_bytes},
 };

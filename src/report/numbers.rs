@@ -1,26 +1,7 @@
-//! Numbers out of `summary.json` and into prose. Lookups return `None` for a missing or `null`
-//! field, so a summary from an older or smaller run still reads; formats use the digit grouping
-//! and units a printed report needs.
-
-use serde_json::Value;
+//! Numbers into prose: the digit grouping and units a printed report needs.
 
 /// A no-break space: keeps a number and its unit on one line.
 pub(crate) const NBSP: char = '\u{a0}';
-
-/// The number at `pointer` (JSON Pointer, e.g. `/exposure/fraction`), if present and numeric.
-pub(crate) fn number(value: &Value, pointer: &str) -> Option<f64> {
-    value.pointer(pointer).and_then(Value::as_f64)
-}
-
-/// The string at `pointer`, if present.
-pub(crate) fn text<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer).and_then(Value::as_str)
-}
-
-/// The object at `pointer`, if present and not `null`.
-pub(crate) fn object<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
-    value.pointer(pointer).filter(|v| v.is_object())
-}
 
 /// A count with thousands separators: `126,686`.
 pub(crate) fn count(n: f64) -> String {
@@ -102,16 +83,5 @@ mod tests {
         assert_eq!(decimal(-80.46, 1), "-80.5");
         assert_eq!(decimal(-0.01, 1), "0.0");
         assert_eq!(decimal(f64::NAN, 1), "–");
-    }
-
-    #[test]
-    fn lookups_treat_null_as_absent() {
-        let v = serde_json::json!({"a": {"b": 2.5, "n": null}, "s": "x"});
-        assert_eq!(number(&v, "/a/b"), Some(2.5));
-        assert_eq!(number(&v, "/a/n"), None);
-        assert_eq!(number(&v, "/missing"), None);
-        assert!(object(&v, "/a").is_some());
-        assert!(object(&v, "/a/n").is_none());
-        assert_eq!(text(&v, "/s"), Some("x"));
     }
 }

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::adversary::{AdversarySummary, ExposureSummary, HealingSummary, LawfulSummary};
 use crate::{
@@ -15,7 +16,7 @@ use crate::{
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The whole summary of a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// Layout version.
     pub schema_version: u32,
@@ -37,12 +38,16 @@ pub struct Summary {
     pub peak_memory_bytes: u64,
     /// The adversary's compromises and the plain reference, if the scenario has an adversary.
     pub adversary: Option<AdversarySummary>,
+    /// Index in `designs` of the design overheads are measured against: the first with no
+    /// exceptional access (`null` if the run has none).
+    #[serde(default)]
+    pub baseline: Option<usize>,
     /// Per design, in scenario order.
     pub designs: Vec<DesignSummary>,
 }
 
 /// One design's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct DesignSummary {
     /// Label, e.g. `escrow/global/chain`.
     pub label: String,
@@ -50,7 +55,8 @@ pub struct DesignSummary {
     pub counts: DesignMetrics,
     /// Wire bytes per message (deterministic).
     pub wire_bytes_per_message: f64,
-    /// Extra wire bytes per message against the first `plain` design of the run.
+    /// Extra wire bytes per message against the run's baseline design (see
+    /// [`Summary::baseline`]).
     pub wire_overhead_vs_plain: Option<f64>,
     /// Measured CPU nanoseconds per message by phase.
     pub cpu_ns_per_message: PerMessage,
@@ -68,7 +74,7 @@ pub struct DesignSummary {
 }
 
 /// Nanoseconds per sent message, by phase.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PerMessage {
     /// Account creation and X3DH.
     pub handshake: f64,
@@ -170,8 +176,25 @@ impl Summary {
             messages_per_second: delivered as f64 / output.wall_seconds.max(1e-9),
             peak_memory_bytes: peak_memory_bytes(),
             adversary,
+            baseline: plain,
             designs,
         }
+    }
+
+    /// The design overheads are measured against, if the run has one.
+    pub fn baseline_design(&self) -> Option<&DesignSummary> {
+        self.baseline.and_then(|i| self.designs.get(i))
+    }
+
+    /// The healing the report and the figures show: the baseline design's, or else the first
+    /// design's that has one. Every design runs the same Double Ratchet, so one tells it.
+    pub fn healing(&self) -> Option<(&DesignSummary, &HealingSummary)> {
+        fn healing(d: &DesignSummary) -> Option<(&DesignSummary, &HealingSummary)> {
+            d.healing.as_ref().map(|h| (d, h))
+        }
+        self.baseline_design()
+            .and_then(healing)
+            .or_else(|| self.designs.iter().find_map(healing))
     }
 
     /// The deterministic part only, as JSON: what must be identical for any thread count.

@@ -6,7 +6,8 @@
 
 use std::ops::AddAssign;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     adversary::{Exposure, Implant, Lawful, Reference},
@@ -14,7 +15,7 @@ use crate::{
 };
 
 /// Deterministic counts for one design.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DesignMetrics {
     /// Conversations that exchanged at least one message.
     pub conversations: u64,
@@ -35,12 +36,16 @@ pub struct DesignMetrics {
     /// Messages sent in each simulated hour.
     pub sent_per_hour: Vec<u64>,
     /// What the scenario's adversary decrypted.
+    #[serde(default)]
     pub exposure: Exposure,
     /// One-time copies of the reference devices: the second reference, and healing.
+    #[serde(default)]
     pub reference: Reference,
     /// Implants on the reference devices: the yardstick of equivalent devices compromised.
+    #[serde(default)]
     pub implant: Implant,
     /// What the authority obtained on its targets.
+    #[serde(default)]
     pub lawful: Lawful,
 }
 

@@ -28,6 +28,7 @@ mod metric;
 mod output;
 mod pointer;
 mod resolve;
+mod schema;
 mod spec;
 mod stats;
 mod task;

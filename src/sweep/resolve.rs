@@ -10,6 +10,7 @@ use super::{
     Grid, Item, ScenarioSource, Seeds, SweepError, SweepSpec, checksum,
     file::{self, MAX_SWEEP_BYTES},
     pointer::{self, Write},
+    schema,
 };
 use crate::scenario::{BUNDLED, Scenario, bundled};
 
@@ -267,6 +268,7 @@ fn check_metrics(spec: &SweepSpec) -> Result<(), SweepError> {
     for (i, metric) in spec.metrics.iter().enumerate() {
         let field = format!("metrics[{i}].path");
         pointer::check(&metric.path).map_err(|message| invalid(&field, message))?;
+        schema::check_metric(&metric.path).map_err(|message| invalid(&field, message))?;
         if spec.metrics[..i].iter().any(|m| m.path == metric.path) {
             return Err(invalid(
                 field,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// doormat: simulate end-to-end encrypted messaging under exceptional-access designs, with real
 /// cryptography, and measure cost, lawful yield and attacker gain.
@@ -87,8 +87,21 @@ pub(crate) enum Command {
     },
     /// List bundled scenarios and available designs.
     List,
-    /// Print the JSON Schema of scenario files.
-    Schema,
+    /// Print the JSON Schema of scenario files, or of a run's summary.json.
+    Schema {
+        /// Which schema: `scenario` (scenario files) or `summary` (a run's summary.json).
+        #[arg(value_enum, default_value_t = SchemaKind::Scenario)]
+        of: SchemaKind,
+    },
+}
+
+/// The files `doormat schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaKind {
+    /// Scenario files, as `doormat run` and `doormat validate` read them.
+    Scenario,
+    /// `summary.json`, as `doormat run` writes it and `doormat plot` reads it back.
+    Summary,
 }
 
 /// Most worker threads `--threads` accepts: far beyond any machine's cores, and each thread

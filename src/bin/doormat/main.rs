@@ -10,9 +10,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use doormat::scenario::{BUNDLED, Budget, Scenario, ScenarioError, bundled};
+use doormat::{
+    report::Summary,
+    scenario::{BUNDLED, Budget, Scenario, ScenarioError, bundled},
+};
 
-use crate::args::{Args, Command};
+use crate::args::{Args, Command, SchemaKind};
 
 fn main() -> ExitCode {
     match dispatch(Args::parse()) {
@@ -85,11 +88,12 @@ fn dispatch(args: Args) -> Result<()> {
             }
             Ok(())
         }
-        Command::Schema => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&Scenario::json_schema())?
-            );
+        Command::Schema { of } => {
+            let schema = match of {
+                SchemaKind::Scenario => Scenario::json_schema(),
+                SchemaKind::Summary => Summary::json_schema(),
+            };
+            println!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(())
         }
     }

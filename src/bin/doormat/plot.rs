@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use doormat::{
     plot::{figure_svgs, write_run_figures},
-    report::{ResultsFolder, html::write_report},
+    report::{ResultsFolder, Summary, html::write_report},
 };
 
 pub(crate) fn plot(results: &Path) -> Result<()> {
@@ -27,8 +27,7 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
     }
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let summary: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow!("{}: not valid JSON: {e}", path.display()))?;
+    let summary = Summary::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     // `.` or `results/default/.` have no name of their own: name the folder by its full path.
     let canonical = results
         .canonicalize()
@@ -52,7 +51,7 @@ pub(crate) fn plot(results: &Path) -> Result<()> {
 
 /// Draws a run's figures into `results/plots/` and writes `results/report.html` with them
 /// embedded; returns how many figures had data.
-pub(crate) fn draw(results: &Path, summary: &serde_json::Value) -> Result<usize> {
+pub(crate) fn draw(results: &Path, summary: &Summary) -> Result<usize> {
     let written = write_run_figures(summary, &results.join("plots"))?;
     write_report(results, summary, &figure_svgs(summary)?)?;
     Ok(written.len())

@@ -46,7 +46,7 @@ pub(crate) fn run(
     })?;
     let summary = Summary::new(scenario, &output);
     write_results(folder.path(), &summary)?;
-    let figures = crate::plot::draw(folder.path(), &serde_json::to_value(&summary)?)?;
+    let figures = crate::plot::draw(folder.path(), &summary)?;
     let dir = folder.commit()?;
     if !quiet {
         print_table(&summary);

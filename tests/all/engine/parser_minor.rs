@@ -92,7 +92,7 @@ fn the_cpu_ratio_against_a_plain_that_spent_nothing_is_null() {
 
 #[test]
 fn the_report_page_forbids_base_and_form_targets() {
-    let summary: Value = serde_json::from_str(include_str!("../report/summary.json")).unwrap();
+    let summary = Summary::from_json(include_str!("../report/summary.json")).unwrap();
     let page = doormat::report::html::render(&summary, &[]).unwrap();
     let policy = page
         .split("Content-Security-Policy\" content=\"")

@@ -22,7 +22,7 @@ fn plot_draws_every_figure_into_plots() {
     let dir = temp("ok");
     std::fs::write(
         dir.join("summary.json"),
-        super::fixture::summary().to_string(),
+        super::fixture::summary_json().to_string(),
     )
     .unwrap();
     let out = plot(&dir);
@@ -96,7 +96,7 @@ fn plot_on_corrupt_summary_names_line_and_column() {
 #[test]
 fn plot_on_another_schema_version_says_so() {
     let dir = temp("schema");
-    let mut summary = super::fixture::summary();
+    let mut summary = super::fixture::summary_json();
     summary["schema_version"] = serde_json::json!(999);
     std::fs::write(dir.join("summary.json"), summary.to_string()).unwrap();
     let out = plot(&dir);
@@ -106,5 +106,28 @@ fn plot_on_another_schema_version_says_so() {
         err.contains("summary.json") && err.contains("schema_version 999"),
         "{err}"
     );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn plot_on_a_summary_with_a_wrong_type_names_the_field() {
+    let dir = temp("wrong-type");
+    let mut summary = super::fixture::summary_json();
+    summary["designs"][1]["counts"]["sent"] = serde_json::json!("many");
+    std::fs::write(
+        dir.join("summary.json"),
+        serde_json::to_string_pretty(&summary).unwrap(),
+    )
+    .unwrap();
+    let out = plot(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("summary.json: designs[1].counts.sent: invalid type: string \"many\"")
+            && err.contains("line "),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!dir.join("plots").exists());
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,8 +1,8 @@
-use doormat::plot::{PlotError, figure_svgs, run_figures, write_run_figures};
+use doormat::plot::{figure_svgs, run_figures, write_run_figures};
 use serde_json::json;
 
 use super::{
-    fixture::summary,
+    fixture::{load, summary, summary_json},
     inspect::{SERIES, assert_texts, stroked_paths, svg_pixels, texts, tree},
 };
 
@@ -43,7 +43,7 @@ fn every_figure_of_a_full_summary_is_written() {
 
 #[test]
 fn exposure_has_a_line_per_design_and_the_adversary_markers() {
-    let figures = run_figures(&summary()).unwrap();
+    let figures = run_figures(&summary());
     let svg = doormat::plot::render_svg(&figures[0].1).unwrap();
     let tree = tree(&svg);
     for (i, colour) in SERIES.iter().enumerate() {
@@ -128,7 +128,7 @@ fn per_design_figures_show_their_values() {
 
 #[test]
 fn a_summary_without_the_newer_blocks_gets_the_overhead_figures_only() {
-    let mut summary = summary();
+    let mut summary = summary_json();
     summary["adversary"] = json!(null);
     for design in summary["designs"].as_array_mut().unwrap() {
         let design = design.as_object_mut().unwrap();
@@ -136,8 +136,7 @@ fn a_summary_without_the_newer_blocks_gets_the_overhead_figures_only() {
         design.insert("healing".into(), json!(null));
         design.remove("lawful");
     }
-    let stems: Vec<String> = run_figures(&summary)
-        .unwrap()
+    let stems: Vec<String> = run_figures(&load(summary))
         .into_iter()
         .map(|f| f.0)
         .collect();
@@ -146,19 +145,44 @@ fn a_summary_without_the_newer_blocks_gets_the_overhead_figures_only() {
 
 #[test]
 fn another_schema_version_is_refused() {
-    let mut summary = summary();
+    let mut summary = summary_json();
     summary["schema_version"] = json!(999);
-    let error = run_figures(&summary).unwrap_err();
-    assert!(matches!(error, PlotError::Schema { .. }));
+    let error = doormat::report::Summary::from_json(&summary.to_string()).unwrap_err();
+    assert!(
+        matches!(error, doormat::report::SummaryError::Version { .. }),
+        "{error}"
+    );
     assert!(error.to_string().contains("schema_version 999"), "{error}");
-    let error = run_figures(&json!({"designs": []})).unwrap_err();
+    let error = doormat::report::Summary::from_json(r#"{"designs": []}"#).unwrap_err();
     assert!(
         error.to_string().contains("schema_version missing"),
         "{error}"
     );
     let version = doormat::report::SCHEMA_VERSION;
-    let error = run_figures(&json!({ "schema_version": version })).unwrap_err();
-    assert!(error.to_string().contains("designs"), "{error}");
+    let error =
+        doormat::report::Summary::from_json(&json!({ "schema_version": version }).to_string())
+            .unwrap_err();
+    assert!(error.to_string().contains("missing field"), "{error}");
+}
+
+/// The healing figure and the references are the baseline design's, whatever its label.
+#[test]
+fn the_baseline_is_the_summary_s_not_a_label() {
+    let mut summary = summary();
+    summary.designs[0].label = "clear".into();
+    let svgs = figure_svgs(&summary).unwrap();
+    assert!(
+        svgs.iter()
+            .any(|(title, _)| title.starts_with("Healing per stolen session in clear")),
+        "{:?}",
+        svgs.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+    let implant = &svgs
+        .iter()
+        .find(|(t, _)| t.contains("Equivalent phones"))
+        .unwrap()
+        .1;
+    assert_texts(implant, &["one implanted clear phone"]);
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! A hand-written summary.json with every field the figures read, for three designs.
+//! A hand-written summary.json with every field the figures read, for three designs: as JSON,
+//! to edit, and loaded.
 
+use doormat::report::Summary;
 use serde_json::{Value, json};
 
 /// Hourly readable fractions: flat, then a jump at the compromise, flat after detection.
@@ -45,17 +47,27 @@ fn exposure(fraction: f64, equivalent_devices: Option<f64>, hours: usize) -> Val
     })
 }
 
+/// The scenario as run: what the figures read of it is its name and its evasion.
+fn scenario() -> Value {
+    json!({
+        "name": "fixture", "description": "hand-written", "seed": 7, "duration_days": 3.0,
+        "population": { "users": 200 },
+        "designs": [
+            { "kind": "plain" },
+            { "kind": "escrow", "scope": { "kind": "global" }, "granularity": "chain" }
+        ],
+        "lawful_access": { "evasion": 0.3 }
+    })
+}
+
 /// The fixture: `plain` (healing, a spyware lawful path), `escrow/global/chain` (everything
 /// readable after the key leaks) and `ghost` (0 equivalent phones: a log-scale edge case).
-pub(crate) fn summary() -> Value {
+pub(crate) fn summary_json() -> Value {
     let hours = 72;
-    json!({
+    let mut summary = json!({
         "schema_version": doormat::report::SCHEMA_VERSION,
         "doormat_version": "0.1.0",
-        "scenario": {
-            "name": "fixture", "description": "hand-written", "seed": 7, "duration_days": 3.0,
-            "lawful_access": { "evasion": 0.3 }
-        },
+        "scenario": scenario(),
         "seed": 7, "conversations": 100, "threads": 2, "wall_seconds": 1.5,
         "messages_per_second": 4000.0, "peak_memory_bytes": 1_000_000,
         "adversary": {
@@ -122,5 +134,18 @@ pub(crate) fn summary() -> Value {
                 }
             }
         ]
-    })
+    });
+    // The baseline: the design overheads are measured against.
+    summary["baseline"] = json!(0);
+    summary
+}
+
+/// The fixture, loaded.
+pub(crate) fn summary() -> Summary {
+    serde_json::from_value(summary_json()).unwrap()
+}
+
+/// `summary`, loaded.
+pub(crate) fn load(summary: Value) -> Summary {
+    serde_json::from_value(summary).unwrap()
 }

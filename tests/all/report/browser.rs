@@ -9,8 +9,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use serde_json::Value;
-
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// A distinctive stroke colour for the fixture's line plot.
 const LINE_RED: [u8; 3] = [0xd6, 0x27, 0x28];
@@ -146,8 +144,8 @@ impl Loaded {
     }
 }
 
-fn fixture() -> Value {
-    serde_json::from_str(include_str!("summary.json")).unwrap()
+fn fixture() -> doormat::report::Summary {
+    doormat::report::Summary::from_json(include_str!("summary.json")).unwrap()
 }
 
 /// Two small figures in the shape doormat's plots take: a line plot and a bar chart, each with

@@ -45,6 +45,33 @@ fn a_pointer_that_does_not_resolve_is_named() {
     );
 }
 
+/// A metric that names no number of `summary.json` is refused when the sweep loads, with its
+/// field and the closest valid names.
+#[test]
+fn a_misspelt_metric_is_refused_at_load_time() {
+    let text = TINY.replace(r#""/exposure/fraction""#, r#""/exposure/fractoin""#);
+    match load(&text) {
+        Err(SweepError::Invalid { field, message }) => {
+            assert_eq!(field, "metrics[3].path");
+            assert!(
+                message.contains("no field \"fractoin\"")
+                    && message.contains("closest first: fraction"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a refused metric, got {other:?}"),
+    }
+    let text = TINY.replace(r#""/counts/sent""#, r#""/run/wall_secs""#);
+    let error = load(&text).unwrap_err().to_string();
+    assert!(
+        error.starts_with("metrics[0].path: /run has no field"),
+        "{error}"
+    );
+    let text = TINY.replace(r#""/counts/sent""#, r#""/label""#);
+    let error = load(&text).unwrap_err().to_string();
+    assert!(error.contains("not a number"), "{error}");
+}
+
 /// A scenario file may leave out fields with defaults; the sweep reaches them anyway.
 #[test]
 fn pointers_reach_defaulted_fields() {
