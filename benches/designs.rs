@@ -176,7 +176,7 @@ fn cases() -> Vec<Case> {
     };
     let full = Verification::Full;
     vec![
-        Case::without_escrow(DesignSpec::Plain),
+        Case::without_escrow(DesignSpec::Plain(Default::default())),
         Case::escrow(1, Scope::Global, Granularity::Message, full),
         Case::escrow(2, Scope::Global, Granularity::Chain, full),
         Case::escrow(3, Scope::Global, Granularity::Session, full),

@@ -16,7 +16,7 @@ use crate::{
     protocol::{KeyTrace, Session, x3dh::AD_LEN},
 };
 
-/// A design as a scenario names it: one module, registered in [`super::registry`].
+/// A design as a scenario names it: one module, registered in the table of `design/mod.rs`.
 pub trait Design: Send + Sync {
     /// A short label for tables and plots, e.g. `escrow/epoch24h-keep30d/chain`.
     fn label(&self) -> String;
@@ -51,6 +51,20 @@ pub trait Design: Send + Sync {
 
     /// Builds it for a run: the keys it creates, and what each party holds of them.
     fn deploy(&self, setup: &mut Setup<'_>) -> Result<Box<dyn Deployed>, DesignError>;
+}
+
+/// What the registry needs of a design module, beside the [`Design`] it is.
+pub trait Registered: Design + Sized + 'static {
+    /// Its parameters, as a scenario writes them.
+    type Spec;
+    /// Its `kind` in scenario files.
+    const KIND: &'static str;
+    /// What `doormat list` says of it.
+    const SUMMARY: &'static str;
+    /// The design of `spec`.
+    fn new(spec: &Self::Spec) -> Self;
+    /// Specs covering its variants, which the conformance suite runs.
+    fn examples() -> Vec<Self::Spec>;
 }
 
 /// What a design is built with.

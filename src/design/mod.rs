@@ -11,16 +11,14 @@
 //! Each design's module states its trust model and sources. Designs are chosen from scenario
 //! JSON through [`DesignSpec`], so one scenario compares several side by side.
 
-pub mod backup;
+#[macro_use]
+mod registry;
+
 pub mod capture;
 mod client;
 pub mod envelope;
 mod error;
-pub mod escrow;
-pub mod ghost;
 mod kind;
-mod plain;
-mod registry;
 mod secret;
 pub mod superencrypt;
 
@@ -31,33 +29,24 @@ pub use self::{
     client::{Device, Endpoint, Incoming, Outgoing},
     error::DesignError,
     kind::{
-        Checking, ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Sealing,
-        Sent, Setup,
+        Checking, ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Registered,
+        Sealing, Sent, Setup,
     },
-    registry::{KINDS, design},
     secret::{Archive, Secret, Theft},
 };
 
-/// One design to simulate, as written in a scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum DesignSpec {
+designs! {
     /// End-to-end encryption with no exceptional access.
-    Plain,
+    plain::Plain(PlainSpec),
     /// Every message carries an escrow field encrypted to an authority key.
-    Escrow(escrow::EscrowSpec),
+    escrow::Escrow(EscrowSpec),
     /// The provider can add a hidden recipient device to chosen users.
-    Ghost(ghost::GhostSpec),
+    ghost::Ghost(GhostSpec),
     /// Clients back up their history under a provider-held key.
-    Backup(backup::BackupSpec),
+    backup::Backup(BackupSpec),
 }
 
 impl DesignSpec {
-    /// The design it names.
-    pub fn design(&self) -> Box<dyn Design> {
-        design(self)
-    }
-
     /// A short label for tables and plots, e.g. `escrow/epoch24h-keep30d/chain`.
     pub fn label(&self) -> String {
         self.design().label()

@@ -4,14 +4,36 @@
 //! Its lawful-access path is the alternative a state has without a design: an implant on the
 //! target's phone, which reads what the phone itself sends and decrypts.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use super::{
     DesignError,
     capture::Wiretap,
-    kind::{Deployed, Design, DesignConversation, Setup},
+    kind::{Deployed, Design, DesignConversation, Registered, Setup},
 };
 
+/// `plain` has no parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlainSpec {}
+
 /// The `plain` design.
-pub(super) struct Plain;
+pub struct Plain;
+
+impl Registered for Plain {
+    type Spec = PlainSpec;
+    const KIND: &'static str = "plain";
+    const SUMMARY: &'static str = "end-to-end encryption, no exceptional access";
+
+    fn new(_spec: &PlainSpec) -> Self {
+        Plain
+    }
+
+    fn examples() -> Vec<PlainSpec> {
+        vec![PlainSpec {}]
+    }
+}
 
 impl Design for Plain {
     fn label(&self) -> String {

@@ -9,7 +9,10 @@ use crate::{
     design::{
         DesignError, Secret,
         capture::{Readable, Wiretap},
-        kind::{ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Sent, Setup},
+        kind::{
+            ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Registered, Sent,
+            Setup,
+        },
         secret::Archive,
     },
     model::{HOUR, Side, SimTime, Stream, UserId, rng},
@@ -20,6 +23,20 @@ const COPIES: f64 = 2.5;
 
 /// The `backup` design.
 pub struct Backup(pub BackupSpec);
+
+impl Registered for Backup {
+    type Spec = BackupSpec;
+    const KIND: &'static str = "backup";
+    const SUMMARY: &'static str = "daily backups under a provider-held key";
+
+    fn new(spec: &BackupSpec) -> Self {
+        Self(spec.clone())
+    }
+
+    fn examples() -> Vec<BackupSpec> {
+        vec![BackupSpec { interval_hours: 24 }]
+    }
+}
 
 impl Design for Backup {
     fn label(&self) -> String {

@@ -10,8 +10,8 @@ use crate::{
         DesignError, Endpoint, Secret,
         capture::{Readable, Wiretap},
         kind::{
-            Checking, ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Sealing,
-            Setup,
+            Checking, ConversationSetup, Cost, Deployed, Design, DesignConversation, Load,
+            Registered, Sealing, Setup,
         },
         secret::{Archive, Theft},
     },
@@ -25,6 +25,48 @@ const FIELD_BYTES: f64 = 100.0;
 
 /// The `escrow` design.
 pub struct Escrow(pub EscrowSpec);
+
+impl Registered for Escrow {
+    type Spec = EscrowSpec;
+    const KIND: &'static str = "escrow";
+    const SUMMARY: &'static str =
+        "an escrow field per message: scope global|epoch|split, granularity message|chain|session";
+
+    fn new(spec: &EscrowSpec) -> Self {
+        Self(spec.clone())
+    }
+
+    /// Every scope at every granularity, and the 16-bit checksum: a global key; 6-hour epochs
+    /// kept 12 hours; a key split 3-of-5. The conformance suite's expectations assume these.
+    fn examples() -> Vec<EscrowSpec> {
+        let epoch = Scope::Epoch {
+            length_hours: 6,
+            retention_hours: 12,
+        };
+        let split = Scope::Split {
+            threshold: 3,
+            trustees: ["judge", "prefect", "CNCTR", "ombudsman", "auditor"]
+                .map(String::from)
+                .to_vec(),
+        };
+        let mut examples = Vec::new();
+        for scope in [Scope::Global, epoch, split] {
+            for granularity in [Granularity::Message, Granularity::Chain, Granularity::Session] {
+                examples.push(EscrowSpec {
+                    scope: scope.clone(),
+                    granularity,
+                    verification: Verification::Full,
+                });
+            }
+        }
+        examples.push(EscrowSpec {
+            scope: Scope::Global,
+            granularity: Granularity::Message,
+            verification: Verification::Checksum16,
+        });
+        examples
+    }
+}
 
 impl Design for Escrow {
     fn label(&self) -> String {

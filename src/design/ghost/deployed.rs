@@ -9,7 +9,10 @@ use crate::{
     design::{
         DesignError, Secret,
         capture::{Holder, Readable, Wiretap},
-        kind::{ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Sent, Setup},
+        kind::{
+            ConversationSetup, Cost, Deployed, Design, DesignConversation, Load, Registered, Sent,
+            Setup,
+        },
         secret::Archive,
     },
     model::{Side, SimTime, Stream, rng},
@@ -20,6 +23,22 @@ const FANNED_OUT: f64 = 0.3;
 
 /// The `ghost` design.
 pub struct Ghost(pub GhostSpec);
+
+impl Registered for Ghost {
+    type Spec = GhostSpec;
+    const KIND: &'static str = "ghost";
+    const SUMMARY: &'static str = "the provider adds a hidden device to targeted users";
+
+    fn new(spec: &GhostSpec) -> Self {
+        Self(spec.clone())
+    }
+
+    fn examples() -> Vec<GhostSpec> {
+        vec![GhostSpec {
+            notice_probability_per_day: 0.01,
+        }]
+    }
+}
 
 impl Design for Ghost {
     fn label(&self) -> String {

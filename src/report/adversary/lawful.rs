@@ -4,9 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::ratio;
-use crate::{
-    adversary::{Lawful, Roles},
-};
+use crate::adversary::{Lawful, Roles};
 
 /// What the authority obtained on its targets.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -57,11 +55,7 @@ impl LawfulSummary {
             r#yield: ratio(obtained, in_window).unwrap_or(0.0),
             yield_compliant: ratio(lawful.compliant_obtained, lawful.compliant_in_window),
             yield_evading: ratio(lawful.evading_obtained, lawful.evading_in_window),
-            device_compromises: if by_implant {
-                targets
-            } else {
-                0
-            },
+            device_compromises: if by_implant { targets } else { 0 },
         }
     }
 }

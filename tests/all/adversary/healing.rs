@@ -50,7 +50,7 @@ pub(super) fn traffic(pattern: Pattern, gaps_s: f64, latency_s: f64, offline: f6
 /// doormat's reference measurement: `plain`, one copy of side `side` at each `(at, side)`,
 /// each followed on its own.
 pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, Side)]) -> Reference {
-    let design = crate::deployed(&DesignSpec::Plain, HORIZON, 1, &[]);
+    let design = crate::deployed(&DesignSpec::Plain(Default::default()), HORIZON, 1, &[]);
     let mut roles = Roles::default();
     for (k, (at, side)) in copies.iter().enumerate() {
         roles

@@ -1,9 +1,11 @@
-//! Design conformance: one suite of properties, instantiated for every design by
-//! [`conformance!`] (in the style of rustls's per-provider tests).
+//! Design conformance: one suite of properties, run on every example of every design in the
+//! registry (`doormat::design::examples()`), so a new design cannot skip it (in the style of
+//! rustls's per-provider tests).
 //!
 //! Each design runs the same scripted conversation ([`support::plan`]): two users, 60 messages
 //! over two simulated days, replies (DH ratchet steps) and out-of-order deliveries, captured as a
-//! provider wiretap would. The properties ([`properties`]) then check, against expectations
+//! provider wiretap would, through the engine's own client path (`design::Device`); what holders
+//! read is measured by the engine itself on the same script ([`support::engine`]). The properties ([`properties`]) then check, against expectations
 //! computed from the script alone:
 //!
 //! 1. delivery: every message decrypts to its true plaintext, exactly as in `plain`; the protocol
@@ -22,180 +24,89 @@
 //! 8. backup: the provider key opens every backup and every message in it, nothing else does.
 //!
 //! A property that does not apply to a design asserts the "nothing" behaviour instead.
-//!
-//! # Known bugs
-//!
-//! Tests of the two properties below are `#[ignore]`d for the designs where they fail (see
-//! [`known_bug!`]): run them with `cargo test --test all designs -- --ignored`.
-//!
-//! - `state_isolation` — `Design::receive`/`accept` (src/design/runtime.rs) decrypt *and commit*
-//!   the ratchet before checking the escrow field, so a refused envelope still consumes its
-//!   message key (and, for `accept`, the one-time prekey). A tampered field therefore loses the
-//!   genuine message too, and at `chain` granularity a tampered chain start makes every later
-//!   message of that chain fail ("chain start not seen").
-//! - `duplicate_share` — `KeyRing::secret_for` (src/design/escrow/keys.rs) hands every share it
-//!   holds to `Sharks::recover`, which counts distinct shares for the threshold but interpolates
-//!   over all of them: a ring holding k distinct shares plus a copy of one (two trustees' rings
-//!   merged) rebuilds a wrong key and opens nothing.
 
 mod key_in_use;
 mod properties;
 mod support;
 
-use doormat::design::escrow::Granularity;
+use std::sync::OnceLock;
 
-use self::support::{backup, epoch, escrow, escrow_checksum16, ghost, global, plain, split};
+use self::support::{Run, monologue_plan};
 
-/// Emits `$item` as a test, `#[ignore]`d with the bug's description when `$bug` is among the
-/// design's known bugs.
-macro_rules! known_bug {
-    ($bug:ident [] $item:item) => {
-        #[test]
-        $item
-    };
-    (state_isolation [state_isolation $($rest:ident)*] $item:item) => {
-        #[test]
-        #[ignore = "BUG: Design::receive/accept commit the ratchet before checking the escrow \
-                    field (src/design/runtime.rs); see designs/mod.rs"]
-        $item
-    };
-    (duplicate_share [duplicate_share $($rest:ident)*] $item:item) => {
-        #[test]
-        #[ignore = "BUG: KeyRing::secret_for interpolates over duplicate shares \
-                    (src/design/escrow/keys.rs); see designs/mod.rs"]
-        $item
-    };
-    ($bug:ident [$other:ident $($rest:ident)*] $item:item) => {
-        known_bug!($bug [$($rest)*] $item);
-    };
+/// Every registered design's examples through the main script, run once for all tests.
+fn runs() -> &'static [Run] {
+    static RUNS: OnceLock<Vec<Run>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        doormat::design::examples()
+            .into_iter()
+            .map(Run::new)
+            .collect()
+    })
 }
 
-/// The conformance suite for one design: `conformance!(module, spec)` or
-/// `conformance!(module, spec, bugs: [name, …])` with names from [`known_bug!`].
+/// Every registered design's examples through the monologue script.
+fn monologues() -> &'static [Run] {
+    static RUNS: OnceLock<Vec<Run>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let script = monologue_plan();
+        doormat::design::examples()
+            .into_iter()
+            .map(|spec| Run::scripted(spec, &script))
+            .collect()
+    })
+}
+
+/// One test per property, each running it on every registered design's runs.
 macro_rules! conformance {
-    ($name:ident, $spec:expr $(, bugs: [$($bug:ident),* $(,)?])? $(,)?) => {
-        mod $name {
-            use std::sync::OnceLock;
-
-            use super::properties;
-            #[allow(unused_imports)]
-            use super::*;
-            use super::support::{Run, monologue_plan};
-
-            /// The main script through this design, run once for all its tests.
-            fn run() -> &'static Run {
-                static RUN: OnceLock<Run> = OnceLock::new();
-                RUN.get_or_init(|| Run::new($spec))
-            }
-
-            /// The monologue script through this design.
-            fn monologue() -> &'static Run {
-                static RUN: OnceLock<Run> = OnceLock::new();
-                RUN.get_or_init(|| Run::scripted($spec, &monologue_plan()))
-            }
-
+    ($($property:ident($runs:ident) from $module:ident),* $(,)?) => {
+        $(
             #[test]
-            fn delivers_like_plain() {
-                properties::delivers_like_plain(run());
-            }
-
-            #[test]
-            fn field_placement() {
-                properties::field_placement(run());
-            }
-
-            #[test]
-            fn warrant_opens_exactly_the_promise() {
-                properties::warrant_opens_exactly_the_promise(run());
-            }
-
-            #[test]
-            fn nothing_opens_without_the_key() {
-                properties::nothing_opens_without_the_key(run());
-            }
-
-            #[test]
-            fn split_threshold() {
-                properties::split_threshold(run());
-            }
-
-            known_bug!(duplicate_share [$($($bug)*)?]
-                fn split_duplicate_share() {
-                    properties::split_duplicate_share(run());
+            fn $property() {
+                for run in $runs() {
+                    $module::$property(run);
                 }
-            );
-
-            #[test]
-            fn epoch_keys() {
-                properties::epoch_keys(run());
             }
-
-            #[test]
-            fn long_chain_stays_escrowed() {
-                properties::long_chain_stays_escrowed(monologue());
-            }
-
-            #[test]
-            fn rejects_malformed_fields() {
-                properties::rejects_malformed_fields(run());
-            }
-
-            known_bug!(state_isolation [$($($bug)*)?]
-                fn rejected_field_leaves_state_unchanged() {
-                    properties::rejected_field_leaves_state_unchanged(run());
-                }
-            );
-
-            #[test]
-            fn field_names_the_key_in_use_at_sending() {
-                super::key_in_use::field_names_the_key_in_use_at_sending(run());
-            }
-
-            #[test]
-            fn rogue_sender_forgery() {
-                properties::rogue_sender_forgery(run());
-            }
-
-            #[test]
-            fn ghost_reads_from_when_added() {
-                properties::ghost_reads_from_when_added(run());
-            }
-
-            #[test]
-            fn backups() {
-                properties::backups(run());
-            }
-        }
+        )*
     };
 }
 
-conformance!(plain_e2ee, plain());
+conformance! {
+    delivers_like_plain(runs) from properties,
+    field_placement(runs) from properties,
+    warrant_opens_exactly_the_promise(runs) from properties,
+    nothing_opens_without_the_key(runs) from properties,
+    split_threshold(runs) from properties,
+    split_duplicate_share(runs) from properties,
+    epoch_keys(runs) from properties,
+    long_chain_stays_escrowed(monologues) from properties,
+    rejects_malformed_fields(runs) from properties,
+    rejected_field_leaves_state_unchanged(runs) from properties,
+    field_names_the_key_in_use_at_sending(runs) from key_in_use,
+    rogue_sender_forgery(runs) from properties,
+    ghost_reads_from_when_added(runs) from properties,
+    backups(runs) from properties,
+}
 
-conformance!(
-    escrow_global_message,
-    escrow(global(), Granularity::Message),
-);
-conformance!(escrow_global_chain, escrow(global(), Granularity::Chain),);
-conformance!(
-    escrow_global_session,
-    escrow(global(), Granularity::Session),
-);
-
-conformance!(escrow_epoch_message, escrow(epoch(), Granularity::Message),);
-conformance!(escrow_epoch_chain, escrow(epoch(), Granularity::Chain),);
-conformance!(escrow_epoch_session, escrow(epoch(), Granularity::Session),);
-
-conformance!(escrow_split_message, escrow(split(), Granularity::Message),);
-conformance!(escrow_split_chain, escrow(split(), Granularity::Chain),);
-conformance!(escrow_split_session, escrow(split(), Granularity::Session),);
-
-conformance!(
-    escrow_global_message_checksum16,
-    escrow_checksum16(global(), Granularity::Message),
-);
-
-conformance!(ghost_user, ghost());
-conformance!(provider_backup, backup());
+/// The registry's examples cover what the properties distinguish: every escrow scope at every
+/// granularity, the weak checksum, and each other design.
+#[test]
+fn the_registry_covers_every_variant_the_suite_checks() {
+    let labels: Vec<String> = runs().iter().map(|run| run.fixture.spec.label()).collect();
+    for scope in ["global", "epoch6h-keep12h", "3of5"] {
+        for granularity in ["message", "chain", "session"] {
+            let label = format!("escrow/{scope}/{granularity}");
+            assert!(labels.contains(&label), "{label} missing from {labels:?}");
+        }
+    }
+    for label in [
+        "plain",
+        "ghost",
+        "backup",
+        "escrow/global/message/checksum16",
+    ] {
+        assert!(labels.iter().any(|l| l == label), "{label} missing");
+    }
+}
 
 /// The script itself: the chain model matches the wire, and the script exercises what it claims.
 mod script {

@@ -19,11 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use doormat::{
     adversary::{AdversarySpec, Roles},
     design::{
-        Deployed, DesignError, DesignSpec, Device, Setup, Theft,
-        backup::BackupSpec,
-        envelope,
+        Deployed, DesignError, DesignSpec, Device, Setup, Theft, envelope,
         escrow::{AuthorityKeys, EscrowSpec, Granularity, KeyRing, Opener, Scope, Verification},
-        ghost::GhostSpec,
     },
     model::{Scripted, Side, Timing},
     protocol::{Account, KeyTrace, x3dh::AD_LEN},
@@ -45,7 +42,7 @@ pub(crate) const CAROL: UserId = 3;
 
 /// Seconds in a simulated minute.
 pub(crate) const MINUTE: SimTime = 60;
-/// Epoch length of the epoch scope.
+/// Epoch length of the epoch scope (the registry's escrow example).
 pub(crate) const EPOCH_HOURS: u32 = 6;
 /// Retention of an epoch key after its epoch ends.
 pub(crate) const RETENTION_HOURS: u32 = 12;
@@ -55,10 +52,6 @@ pub(crate) const EPOCH: SimTime = EPOCH_HOURS as SimTime * HOUR;
 pub(crate) const RETENTION: SimTime = RETENTION_HOURS as SimTime * HOUR;
 /// How long the authority generates keys for: longer than any script.
 pub(crate) const HORIZON: SimTime = 4 * DAY;
-/// Split threshold k.
-pub(crate) const THRESHOLD: u8 = 3;
-/// The n trustees of the split scope.
-pub(crate) const TRUSTEES: [&str; 5] = ["judge", "prefect", "CNCTR", "ombudsman", "auditor"];
 
 /// Seed of the conversation (accounts, ratchet keys): the same for every design.
 const CONVERSATION_SEED: u64 = 0xD00D_0001;
@@ -80,58 +73,7 @@ const SPACING: SimTime = 10 * MINUTE;
 
 /// End-to-end encryption, no exceptional access.
 pub(crate) fn plain() -> DesignSpec {
-    DesignSpec::Plain
-}
-
-/// Escrow with full recipient verification.
-pub(crate) fn escrow(scope: Scope, granularity: Granularity) -> DesignSpec {
-    DesignSpec::Escrow(EscrowSpec {
-        scope,
-        granularity,
-        verification: Verification::Full,
-    })
-}
-
-/// Escrow checked only by the Clipper-style 16-bit checksum.
-pub(crate) fn escrow_checksum16(scope: Scope, granularity: Granularity) -> DesignSpec {
-    DesignSpec::Escrow(EscrowSpec {
-        scope,
-        granularity,
-        verification: Verification::Checksum16,
-    })
-}
-
-/// One authority key for all time.
-pub(crate) fn global() -> Scope {
-    Scope::Global
-}
-
-/// A key per [`EPOCH_HOURS`] epoch, kept [`RETENTION_HOURS`] after it ends.
-pub(crate) fn epoch() -> Scope {
-    Scope::Epoch {
-        length_hours: EPOCH_HOURS,
-        retention_hours: RETENTION_HOURS,
-    }
-}
-
-/// One key split [`THRESHOLD`]-of-5 among [`TRUSTEES`].
-pub(crate) fn split() -> Scope {
-    Scope::Split {
-        threshold: THRESHOLD,
-        trustees: TRUSTEES.iter().map(|name| name.to_string()).collect(),
-    }
-}
-
-/// The ghost-user design.
-pub(crate) fn ghost() -> DesignSpec {
-    DesignSpec::Ghost(GhostSpec {
-        notice_probability_per_day: 0.01,
-    })
-}
-
-/// Daily provider-key backups.
-pub(crate) fn backup() -> DesignSpec {
-    DesignSpec::Backup(BackupSpec { interval_hours: 24 })
+    DesignSpec::Plain(Default::default())
 }
 
 /// A design as the engine builds it for a run (through the registry), and the authority's keys

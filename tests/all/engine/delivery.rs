@@ -140,7 +140,7 @@ fn a_responder_that_must_initiate_uses_the_initiators_bundle() {
         adversary: None,
     };
     let designs: [DesignSpec; 2] = [
-        DesignSpec::Plain,
+        DesignSpec::Plain(Default::default()),
         serde_json::from_value(epoch("chain", 1, 0)).unwrap(),
     ];
     for spec in designs {

@@ -36,6 +36,6 @@ fn the_users_sweep_is_plain_only_with_one_seed() {
         sweep
             .points()
             .iter()
-            .all(|p| p.scenario.designs == [doormat::design::DesignSpec::Plain])
+            .all(|p| p.scenario.designs == [doormat::design::DesignSpec::Plain(Default::default())])
     );
 }
