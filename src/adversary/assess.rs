@@ -3,8 +3,8 @@
 //! obtained) only if a decryption returned its true plaintext.
 
 use super::{
-    Roles, Transcript, device,
-    metrics::{Exposed, Exposure, Lawful},
+    Implant, Roles, Transcript, device,
+    metrics::{Exposed, Exposure, Lawful, Reference},
     spec::AdversarySpec,
 };
 use crate::{
@@ -13,7 +13,6 @@ use crate::{
         capture::{Readable, Reading, Wiretap},
     },
     model::Scripted,
-    sim::metrics::DesignMetrics,
 };
 
 /// What the measurement needs besides the conversation: the run-wide facts.
@@ -24,6 +23,18 @@ pub struct Context<'a> {
     pub roles: &'a Roles,
 }
 
+/// Where a conversation's measurement adds up.
+pub struct Outcome<'a> {
+    /// What the adversary read.
+    pub exposure: &'a mut Exposure,
+    /// What the one-time reference copies read, and how they healed.
+    pub reference: &'a mut Reference,
+    /// What the reference implants read.
+    pub implant: &'a mut Implant,
+    /// What the authority obtained.
+    pub lawful: &'a mut Lawful,
+}
+
 /// Measures one finished conversation into `metrics`: what the design's secrets read (its
 /// `design` part), what stolen device copies read, and what the authority obtained.
 pub fn assess(
@@ -31,7 +42,7 @@ pub fn assess(
     script: &[Scripted],
     context: &Context<'_>,
     design: &mut dyn DesignConversation,
-    metrics: &mut DesignMetrics,
+    metrics: Outcome<'_>,
 ) {
     let tap = transcript.tap(script);
     if let Some(adversary) = context.adversary {
@@ -44,24 +55,13 @@ pub fn assess(
             adversary,
             &truth,
             &mut readable,
-            &mut metrics.reference,
+            metrics.reference,
         );
-        super::implants(
-            transcript,
-            script,
-            adversary.detected_at(),
-            &mut metrics.implant,
-        );
-        record(
-            transcript,
-            script,
-            adversary,
-            &readable,
-            &mut metrics.exposure,
-        );
+        super::implants(transcript, script, adversary.detected_at(), metrics.implant);
+        record(transcript, script, adversary, &readable, metrics.exposure);
     }
     if !context.roles.targets.is_empty() {
-        lawful(transcript, &tap, context, design, &mut metrics.lawful);
+        lawful(transcript, &tap, context, design, metrics.lawful);
     }
 }
 

@@ -1,10 +1,10 @@
 //! Stolen device copies, each followed through the ratchet on its own: the adversary's feed the
 //! exposure; the reference victims' measure what one plain device copy exposes and how its
 //! sessions heal. The follower replays the copied side's events in the engine's own order
-//! ([`crate::sim::order`]), so it holds exactly the state the victim's device held.
+//! ([`crate::model::order`]), so it holds exactly the state the victim's device held.
 
 use super::{Follower, Owner, Transcript, metrics::Reference, spec::AdversarySpec};
-use crate::sim::order::side_events;
+use crate::model::order::side_events;
 use crate::{
     design::capture::Readable,
     model::{Scripted, SimTime},

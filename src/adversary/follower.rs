@@ -1,7 +1,7 @@
 //! Following a stolen device copy: the thief holds one side's session as it was at the copy,
 //! decrypts the messages that side receives afterwards and derives the keys of the messages it
 //! sends on the chain it held, until the ratchet heals. Its caller feeds it the side's events
-//! in the engine's order ([`crate::sim::order`]), so it drops a chain exactly when the victim
+//! in the engine's order ([`crate::model::order`]), so it drops a chain exactly when the victim
 //! did.
 
 use crate::{

@@ -138,9 +138,9 @@ impl AddAssign<&Exposure> for Exposure {
         self.users += &other.users;
         self.first_sent = min_some(self.first_sent, other.first_sent, SimTime::min);
         self.last_sent = min_some(self.last_sent, other.last_sent, SimTime::max);
-        crate::sim::metrics::add_series(&mut self.readable_per_hour, &other.readable_per_hour);
-        crate::sim::metrics::add_series(&mut self.sent_per_hour, &other.sent_per_hour);
-        crate::sim::metrics::add_series(&mut self.by_compromise, &other.by_compromise);
+        crate::model::add_series(&mut self.readable_per_hour, &other.readable_per_hour);
+        crate::model::add_series(&mut self.sent_per_hour, &other.sent_per_hour);
+        crate::model::add_series(&mut self.by_compromise, &other.by_compromise);
     }
 }
 

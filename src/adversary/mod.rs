@@ -17,11 +17,10 @@ mod roles;
 pub mod spec;
 mod survival;
 mod transcript;
-mod validate;
 mod warrant;
 
 pub use self::{
-    assess::{Context, assess},
+    assess::{Context, Outcome, assess},
     follower::Follower,
     implant::{Implant, implants},
     metrics::{Counts, Exposed, Exposure, Lawful, Reference, UserSet},
@@ -29,6 +28,5 @@ pub use self::{
     spec::{AdversarySpec, Compromise, LawfulSpec},
     survival::Survival,
     transcript::{Copied, Transcript},
-    validate::{validate_adversary, validate_lawful},
     warrant::{Issuer, Warrant},
 };

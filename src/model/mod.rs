@@ -4,6 +4,8 @@
 //! It imports nothing from the rest of doormat, so any layer may use it.
 
 mod message;
+pub mod order;
+mod series;
 mod side;
 mod stream;
 mod time;
@@ -11,6 +13,7 @@ mod timing;
 
 pub use self::{
     message::{Scripted, plaintext},
+    series::add_series,
     side::Side,
     stream::{PlanDraw, Stream, rng},
     time::{DAY, HOUR, SimTime, days, hours},

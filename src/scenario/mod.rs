@@ -6,6 +6,7 @@
 //! and reports *all* problems with their JSON paths before any work starts. Every field with a
 //! default documents it; units are in the field names (`_days`, `_s`, `_bytes`).
 
+mod adversary;
 mod bundled;
 mod estimate;
 pub(crate) mod strict;

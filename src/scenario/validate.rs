@@ -188,7 +188,7 @@ impl Scenario {
             validate_design(design, &format!("designs[{i}]"), &mut errors);
         }
         if let Some(adversary) = &self.adversary {
-            errors.extend(crate::adversary::validate_adversary(
+            errors.extend(super::adversary::validate_adversary(
                 adversary,
                 self.duration_days,
                 p.users,
@@ -196,7 +196,7 @@ impl Scenario {
             ));
         }
         if let Some(lawful) = &self.lawful_access {
-            errors.extend(crate::adversary::validate_lawful(lawful, p.users));
+            errors.extend(super::adversary::validate_lawful(lawful, p.users));
         }
         // Quadratic, so only once the count is known to be small.
         let few = self.designs.len() <= MAX_DESIGNS;

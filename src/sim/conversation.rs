@@ -9,16 +9,16 @@ use std::time::Instant;
 
 use rand_chacha::ChaCha20Rng;
 
-use super::{
-    metrics::DesignMetrics,
-    order::{Event, message_events},
-    plan::Pair,
-};
+use super::{metrics::DesignMetrics, plan::Pair};
 use crate::{
     adversary::{self, AdversarySpec, Copied, Roles, Transcript},
     design::superencrypt::SuperKey,
     design::{ConversationSetup, Deployed, DesignConversation, DesignError, Device, Sent},
-    model::{HOUR, Scripted, Side, SimTime, Stream, Timing, elapsed_ns, plaintext, rng},
+    model::{
+        HOUR, Scripted, Side, SimTime, Stream, Timing, elapsed_ns,
+        order::{Event, message_events},
+        plaintext, rng,
+    },
     protocol::{Account, PreKeyBundle},
 };
 
@@ -280,7 +280,13 @@ fn measure(
         adversary: setting.adversary,
         roles: setting.roles,
     };
-    adversary::assess(transcript, conversation.script, &context, part, metrics);
+    let outcome = adversary::Outcome {
+        exposure: &mut metrics.exposure,
+        reference: &mut metrics.reference,
+        implant: &mut metrics.implant,
+        lawful: &mut metrics.lawful,
+    };
+    adversary::assess(transcript, conversation.script, &context, part, outcome);
     timing.adversary_ns += elapsed_ns(clock);
 }
 

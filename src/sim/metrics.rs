@@ -59,21 +59,11 @@ impl AddAssign<&DesignMetrics> for DesignMetrics {
         self.dh_steps += other.dh_steps;
         self.plaintext_bytes += other.plaintext_bytes;
         self.wire_bytes += other.wire_bytes;
-        add_series(&mut self.sent_per_hour, &other.sent_per_hour);
+        crate::model::add_series(&mut self.sent_per_hour, &other.sent_per_hour);
         self.exposure += &other.exposure;
         self.reference += &other.reference;
         self.implant += &other.implant;
         self.lawful += &other.lawful;
-    }
-}
-
-/// Adds `other` into `series` element-wise, growing it as needed.
-pub(crate) fn add_series(series: &mut Vec<u64>, other: &[u64]) {
-    if series.len() < other.len() {
-        series.resize(other.len(), 0);
-    }
-    for (a, b) in series.iter_mut().zip(other) {
-        *a += b;
     }
 }
 

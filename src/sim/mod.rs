@@ -9,7 +9,6 @@
 pub mod conversation;
 pub mod engine;
 pub mod metrics;
-pub mod order;
 pub mod plan;
 pub mod traffic;
 

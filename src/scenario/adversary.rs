@@ -3,10 +3,10 @@
 use crate::model::{HOUR, hours};
 use std::collections::BTreeMap;
 
-use super::spec::{AdversarySpec, LawfulSpec};
+use super::ValidationError;
 use crate::{
+    adversary::{AdversarySpec, LawfulSpec},
     design::{DesignSpec, Secret},
-    scenario::ValidationError,
 };
 
 fn push(errors: &mut Vec<ValidationError>, ok: bool, path: String, message: String) {
@@ -20,14 +20,14 @@ fn in_run(hours: f64, duration_days: f64) -> bool {
 }
 
 /// Problems in `spec`, for a run of `duration_days` with `users` users and `designs`.
-pub fn validate_adversary(
+pub(super) fn validate_adversary(
     spec: &AdversarySpec,
     duration_days: f64,
     users: u64,
     designs: &[DesignSpec],
 ) -> Vec<ValidationError> {
     let mut errors = Vec::new();
-    let days = crate::scenario::rounded(duration_days * 24.0);
+    let days = super::rounded(duration_days * 24.0);
     if let Some(retention) = spec.archive_retention_days {
         push(
             &mut errors,
@@ -53,7 +53,7 @@ pub fn validate_adversary(
                 "adversary.detected_at_hours".into(),
                 format!(
                     "expected a time at or after the first compromise ({} hours), found {detected}",
-                    crate::scenario::rounded(first)
+                    super::rounded(first)
                 ),
             );
         }
@@ -169,7 +169,7 @@ fn thefts_outside_key_lives(spec: &AdversarySpec, designs: &[DesignSpec]) -> Vec
 }
 
 /// Problems in `spec` for a population of `users`.
-pub fn validate_lawful(spec: &LawfulSpec, users: u64) -> Vec<ValidationError> {
+pub(super) fn validate_lawful(spec: &LawfulSpec, users: u64) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     for (value, name) in [
         (spec.prefect_share, "prefect_share"),

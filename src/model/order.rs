@@ -2,7 +2,7 @@
 //! adversary's device follower replays a copied side's share of them in the same order, so a
 //! stolen state sees exactly what the victim's device saw, one event at a time.
 
-use crate::model::{Scripted, Side, SimTime};
+use super::{Scripted, Side, SimTime};
 
 /// What happens at one simulated instant, in this order when simultaneous (the derived `Ord`
 /// is the definition): a re-key first, then sends by message index, then deliveries by message
