@@ -3,9 +3,10 @@
 //! obtained) only if a decryption returned its true plaintext.
 
 use super::{
-    Implant, Roles, Transcript, device,
+    Implant, Roles, Transcript,
+    config::Adversary,
+    device,
     metrics::{Exposed, Exposure, Lawful, Reference},
-    spec::AdversarySpec,
 };
 use crate::{
     design::{
@@ -18,7 +19,7 @@ use crate::{
 /// What the measurement needs besides the conversation: the run-wide facts.
 pub struct Context<'a> {
     /// The scenario's adversary, if any.
-    pub adversary: Option<&'a AdversarySpec>,
+    pub adversary: Option<&'a Adversary>,
     /// Who is compromised or warranted.
     pub roles: &'a Roles,
 }
@@ -47,7 +48,7 @@ pub fn assess(
     let tap = transcript.tap(script);
     if let Some(adversary) = context.adversary {
         let mut readable = Readable::new(script.len());
-        design.expose(&tap, &adversary.archive(), &mut readable);
+        design.expose(&tap, &adversary.archive, &mut readable);
         let truth = |index: usize| tap.truth(index);
         device::devices(
             transcript,
@@ -57,7 +58,7 @@ pub fn assess(
             &mut readable,
             metrics.reference,
         );
-        super::implants(transcript, script, adversary.detected_at(), metrics.implant);
+        super::implants(transcript, script, adversary.detected_at, metrics.implant);
         record(transcript, script, adversary, &readable, metrics.exposure);
     }
     if !context.roles.targets.is_empty() {
@@ -68,11 +69,11 @@ pub fn assess(
 fn record(
     transcript: &Transcript,
     script: &[Scripted],
-    adversary: &AdversarySpec,
+    adversary: &Adversary,
     readable: &Readable,
     exposure: &mut Exposure,
 ) {
-    let detected = adversary.detected_at();
+    let detected = adversary.detected_at;
     for (index, message) in script.iter().enumerate() {
         if transcript.wire[index].is_some() {
             super::metrics::bump(

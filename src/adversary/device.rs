@@ -3,7 +3,7 @@
 //! sessions heal. The follower replays the copied side's events in the engine's own order
 //! ([`crate::model::order`]), so it holds exactly the state the victim's device held.
 
-use super::{Follower, Owner, Transcript, metrics::Reference, spec::AdversarySpec};
+use super::{Follower, Owner, Transcript, config::Adversary, metrics::Reference};
 use crate::model::order::side_events;
 use crate::{
     design::capture::Readable,
@@ -15,7 +15,7 @@ use crate::{
 pub(super) fn devices(
     transcript: &Transcript,
     script: &[Scripted],
-    adversary: &AdversarySpec,
+    adversary: &Adversary,
     truth: &dyn Fn(usize) -> Vec<u8>,
     readable: &mut Readable,
     reference: &mut Reference,
@@ -27,7 +27,7 @@ pub(super) fn devices(
         for (index, own) in side_events(script, copy.side, at) {
             // The victim's own messages are caught live; those it receives may have been sent
             // before the copy, so only what the archive still holds.
-            let archived = own || script[index].sent_at >= adversary.archive_start(at);
+            let archived = own || script[index].sent_at >= adversary.archive.start(at);
             let Some(bytes) = transcript.wire[index].as_ref().filter(|_| archived) else {
                 continue;
             };

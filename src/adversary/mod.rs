@@ -9,6 +9,7 @@
 //! the true plaintext. Nothing is counted from a design's label.
 
 mod assess;
+mod config;
 mod device;
 mod follower;
 mod implant;
@@ -21,6 +22,7 @@ mod warrant;
 
 pub use self::{
     assess::{Context, Outcome, assess},
+    config::{Adversary, Lawful as LawfulConfig},
     follower::Follower,
     implant::{Implant, implants},
     metrics::{Counts, Exposed, Exposure, Lawful, Reference, UserSet},

@@ -2,13 +2,13 @@
 //! and its seed (the plan stream), so every conversation knows its users' roles without
 //! talking to any other.
 
-use crate::model::{DAY, PlanDraw, SimTime, Stream, UserId, hours, rng};
+use crate::model::{PlanDraw, SimTime, Stream, UserId, rng};
 use std::collections::BTreeMap;
 
 use rand::RngExt;
 
 use super::{
-    spec::{AdversarySpec, LawfulSpec},
+    config::{Adversary, Lawful},
     warrant::{Issuer, Warrant},
 };
 use crate::design::{
@@ -62,17 +62,20 @@ impl Roles {
         seed: u64,
         users: u64,
         horizon: SimTime,
-        adversary: Option<&AdversarySpec>,
-        lawful: Option<&LawfulSpec>,
+        adversary: Option<&Adversary>,
+        lawful: Option<&Lawful>,
     ) -> Self {
         let users = u32::try_from(users).unwrap_or(u32::MAX);
         let mut roles = Roles::default();
         if let Some(adversary) = adversary {
-            let detected = adversary.detected_at().unwrap_or(SimTime::MAX);
-            for (index, compromise) in adversary.compromises.iter().enumerate() {
-                let at = hours(compromise.at_hours);
+            let detected = adversary.detected_at.unwrap_or(SimTime::MAX);
+            // In scenario order: it numbers each user's accesses.
+            let mut thefts: Vec<_> = adversary.thefts.iter().collect();
+            thefts.sort_by_key(|t| t.compromise);
+            for theft in thefts {
+                let (index, at) = (theft.compromise, theft.at);
                 let mut pick = rng(seed, Stream::Plan(PlanDraw::Compromise(index)));
-                match compromise.secret {
+                match theft.secret {
                     Secret::Device { users: n } => {
                         for user in sample(&mut pick, users, n) {
                             roles.copies.entry(user).or_default().push(DeviceCopy {
@@ -110,9 +113,8 @@ impl Roles {
         }
         if let Some(lawful) = lawful {
             let mut pick = rng(seed, Stream::Plan(PlanDraw::Targets));
-            let count = lawful.target_count(u64::from(users));
-            let window = (lawful.window_days * DAY as f64).round() as SimTime;
-            for user in sample(&mut pick, users, count) {
+            let window = lawful.window;
+            for user in sample(&mut pick, users, lawful.targets) {
                 let from =
                     (pick.random::<f64>() * lawful.issuance_fraction * horizon as f64) as SimTime;
                 let issuer = if pick.random::<f64>() < lawful.prefect_share {

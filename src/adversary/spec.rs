@@ -110,11 +110,6 @@ impl AdversarySpec {
         }
     }
 
-    /// How far back the archive reaches at time `t`: the earliest send time still kept.
-    pub fn archive_start(&self, t: SimTime) -> SimTime {
-        self.archive().start(t)
-    }
-
     /// Device secrets the thefts took: one per user copied, under every design.
     pub fn device_secrets(&self) -> u64 {
         self.compromises

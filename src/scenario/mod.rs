@@ -8,6 +8,7 @@
 
 mod adversary;
 mod bundled;
+mod config;
 mod estimate;
 pub(crate) mod strict;
 mod validate;
@@ -22,6 +23,7 @@ pub(crate) use self::validate::rounded;
 pub use self::validate::{MAX_DESIGNS, MAX_NAME_LEN};
 pub use self::{
     bundled::{BUNDLED, bundled},
+    config::RunConfig,
     estimate::{
         BASELINE_BYTES, Budget, CPU_BUDGET_SECONDS, Estimate, FALLBACK_MEMORY_BYTES, MEMORY_SHARE,
         Refusal, machine_memory_bytes,

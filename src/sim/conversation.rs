@@ -11,7 +11,7 @@ use rand_chacha::ChaCha20Rng;
 
 use super::{metrics::DesignMetrics, plan::Pair};
 use crate::{
-    adversary::{self, AdversarySpec, Copied, Roles, Transcript},
+    adversary::{self, Adversary, Copied, Roles, Transcript},
     design::superencrypt::SuperKey,
     design::{ConversationSetup, Deployed, DesignConversation, DesignError, Device, Sent},
     model::{
@@ -43,7 +43,7 @@ pub struct Setting<'a> {
     /// Roles of users.
     pub roles: &'a Roles,
     /// The adversary, if the scenario has one.
-    pub adversary: Option<&'a AdversarySpec>,
+    pub adversary: Option<&'a Adversary>,
 }
 
 /// Simulates `conversation` under `design`, adding to `metrics` and `timing`.
@@ -129,7 +129,7 @@ pub fn simulate(
     if let Some(detected) = setting
         .adversary
         .filter(|a| a.rekey_on_detection)
-        .and_then(|a| a.detected_at())
+        .and_then(|a| a.detected_at)
     {
         events.push((detected, Event::Rekey));
     }

@@ -16,9 +16,9 @@ use super::{
 };
 use crate::model::{Stream, rng};
 use crate::{
-    adversary::{AdversarySpec, Roles},
+    adversary::Roles,
     design::{Deployed, DesignError, Setup},
-    scenario::Scenario,
+    scenario::{RunConfig, Scenario},
 };
 
 /// How to run: threads and an optional progress counter.
@@ -81,29 +81,38 @@ pub fn run_adjusted(
     options: &RunOptions<'_>,
     adjust: impl Fn(usize, &mut dyn Deployed),
 ) -> Result<RunOutput, EngineError> {
+    run_config(&RunConfig::new(scenario), options, adjust)
+}
+
+/// Runs a resolved scenario, letting `adjust` change each built design first.
+pub fn run_config(
+    config: &RunConfig<'_>,
+    options: &RunOptions<'_>,
+    adjust: impl Fn(usize, &mut dyn Deployed),
+) -> Result<RunOutput, EngineError> {
+    let scenario = config.scenario;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
         .map_err(|e| EngineError::Threads(e.to_string()))?;
     let threads = pool.current_num_threads();
     let started = Instant::now();
-    let horizon = scenario.horizon();
-    let adversary = scenario.adversary.as_ref();
-    let rotation = adversary.and_then(|a| a.detected_at());
-    let mut authority = rng(scenario.seed, Stream::Authority);
-    let thefts = adversary.map(AdversarySpec::thefts).unwrap_or_default();
-    let mut runs: Vec<Box<dyn Deployed>> = Vec::with_capacity(scenario.designs.len());
-    for (index, spec) in scenario.designs.iter().enumerate() {
+    let horizon = config.horizon;
+    let adversary = config.adversary.as_ref();
+    let rotation = adversary.and_then(|a| a.detected_at);
+    let mut authority = rng(config.seed, Stream::Authority);
+    let thefts = adversary.map_or(&[][..], |a| &a.thefts);
+    let mut runs: Vec<Box<dyn Deployed>> = Vec::with_capacity(config.designs.len());
+    for (index, design) in config.designs.iter().enumerate() {
         let mut setup = Setup {
-            seed: scenario.seed,
+            seed: config.seed,
             index,
             horizon,
             rotation,
             authority: &mut authority,
-            thefts: &thefts,
+            thefts,
         };
-        let deployed = spec
-            .design()
+        let deployed = design
             .deploy(&mut setup)
             .map_err(|source| EngineError::Design { index, source })?;
         runs.push(deployed);
@@ -112,14 +121,14 @@ pub fn run_adjusted(
         adjust(index, run.as_mut());
     }
     let roles = Roles::draw(
-        scenario.seed,
+        config.seed,
         scenario.population.users,
         horizon,
         adversary,
-        scenario.lawful_access.as_ref(),
+        config.lawful.as_ref(),
     );
     let setting = Setting {
-        seed: scenario.seed,
+        seed: config.seed,
         horizon,
         roles: &roles,
         adversary,

@@ -402,7 +402,13 @@ fn an_implant_reads_its_phones_sends_and_deliveries_before_removal() {
     };
     let probe = make(6.0);
     let adversary = probe.adversary.as_ref().unwrap();
-    let roles = Roles::draw(probe.seed, users, probe.horizon(), Some(adversary), None);
+    let roles = Roles::draw(
+        probe.seed,
+        users,
+        probe.horizon(),
+        Some(&doormat::adversary::Adversary::new(adversary)),
+        None,
+    );
     let victims: Vec<u32> = roles
         .copies
         .iter()

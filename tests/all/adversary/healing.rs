@@ -71,7 +71,7 @@ pub(super) fn measured(script: &[Scripted], copies: &[(SimTime, Side)]) -> Refer
         seed: 5,
         horizon: HORIZON,
         roles: &roles,
-        adversary: Some(&adversary),
+        adversary: Some(&doormat::adversary::Adversary::new(&adversary)),
     };
     let conversation = Conversation {
         id: 0,

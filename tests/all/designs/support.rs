@@ -17,7 +17,7 @@ use doormat::model::{DAY, HOUR, SimTime, UserId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use doormat::{
-    adversary::{AdversarySpec, Roles},
+    adversary::{Adversary, AdversarySpec, Roles},
     design::{
         Deployed, DesignError, DesignSpec, Device, Setup, Theft, envelope,
         escrow::{AuthorityKeys, EscrowSpec, Granularity, KeyRing, Opener, Scope, Verification},
@@ -332,11 +332,12 @@ pub(crate) fn engine(
         .collect();
     let thefts = adversary.map(AdversarySpec::thefts).unwrap_or_default();
     let design = Fixture::with_thefts(spec.clone(), &thefts).design;
+    let adversary = adversary.map(Adversary::new);
     let setting = Setting {
         seed: CONVERSATION_SEED,
         horizon: HORIZON,
         roles,
-        adversary,
+        adversary: adversary.as_ref(),
     };
     let conversation = Conversation {
         id: 0,
