@@ -1,5 +1,6 @@
 //! The authority's HPKE keys (RFC 9180 base mode, DHKEM-X25519 / HKDF-SHA256 / AES-256-GCM) in
-//! the three scopes, the public directory clients encrypt to, and the [`KeyRing`] a party holds.
+//! the three scopes, and the public directory clients encrypt to. What a party holds of them is a
+//! [`KeyRing`](super::KeyRing).
 //!
 //! - **global**: one key pair for all time (Abelson et al. 2015, "Keys Under Doormats": its
 //!   compromise opens "all data that ever made use of the compromised key").
@@ -11,13 +12,12 @@
 //!   from k shares; with fewer, nothing opens.
 
 use crate::model::SimTime;
-use std::collections::BTreeMap;
 
 use blahaj::{Share, Sharks};
-use hpke::{Deserializable, Kem as _, Serializable};
+use hpke::{Kem as _, Serializable};
 use rand_core::CryptoRng;
 
-use super::{EscrowSpec, Scope};
+use super::{EscrowSpec, KeyRing, Scope};
 use crate::design::DesignError;
 
 /// The KEM of the escrow fields.
@@ -333,90 +333,5 @@ impl AuthorityKeys {
     /// The number of keys, all generations.
     pub fn key_count(&self) -> u32 {
         self.secrets.len() as u32
-    }
-}
-
-/// The escrow secrets one party holds: the authority, a trustee, or an attacker who stole some.
-#[derive(Clone, Default)]
-pub struct KeyRing {
-    keys: BTreeMap<u32, AuthoritySecretKey>,
-    shares: BTreeMap<u32, Vec<Share>>,
-    threshold: u8,
-}
-
-impl KeyRing {
-    /// Adds everything `other` holds.
-    pub fn merge(&mut self, other: &KeyRing) {
-        for (id, key) in &other.keys {
-            self.keys.insert(*id, key.clone());
-        }
-        for (id, shares) in &other.shares {
-            self.shares
-                .entry(*id)
-                .or_default()
-                .extend(shares.iter().cloned());
-        }
-        self.threshold = self.threshold.max(other.threshold);
-    }
-
-    /// A ring whose every key is replaced by an unrelated one: for tests that check exposure is
-    /// measured by real decryption.
-    pub fn corrupted(&self) -> Self {
-        let (wrong, _) = Kem::derive_keypair(b"doormat corrupted escrow key, for tests only");
-        let mut ring = self.clone();
-        for key in ring.keys.values_mut() {
-            *key = wrong.clone();
-        }
-        for share in ring.shares.values_mut().flatten() {
-            for y in share.y.iter_mut() {
-                y.0 ^= 0x5A;
-            }
-        }
-        ring
-    }
-
-    /// Whether this ring opens something `held` does not: a key it lacks, or a new trustee's
-    /// share of a key whose threshold `held` has not reached. A repeated theft, or a share taken
-    /// after its key already fell, adds nothing.
-    pub fn adds_to(&self, held: &KeyRing) -> bool {
-        let opens = |ring: &KeyRing, id: u32| ring.secret_for(id).is_ok();
-        self.keys.keys().any(|id| !opens(held, *id))
-            || self.shares.iter().any(|(id, shares)| {
-                !opens(held, *id)
-                    && shares.iter().any(|share| {
-                        held.shares
-                            .get(id)
-                            .is_none_or(|kept| kept.iter().all(|k| k.x.0 != share.x.0))
-                    })
-            })
-    }
-
-    /// Whether the ring holds anything at all.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.shares.is_empty()
-    }
-
-    /// The private key `id`, rebuilding it from shares when the ring holds enough.
-    pub(crate) fn secret_for(&self, id: u32) -> Result<AuthoritySecretKey, DesignError> {
-        if let Some(key) = self.keys.get(&id) {
-            return Ok(key.clone());
-        }
-        let shares = self
-            .shares
-            .get(&id)
-            .ok_or(DesignError::NoKey("no key for this epoch"))?;
-        // One share per trustee: a repeated share would count once towards the threshold but
-        // twice in the interpolation, and rebuild a wrong key.
-        let mut distinct: Vec<&Share> = Vec::with_capacity(shares.len());
-        for share in shares {
-            if distinct.iter().all(|kept| kept.x.0 != share.x.0) {
-                distinct.push(share);
-            }
-        }
-        let bytes = Sharks(self.threshold.max(1))
-            .recover(distinct)
-            .map_err(|_| DesignError::NoKey("fewer shares than the threshold"))?;
-        AuthoritySecretKey::from_bytes(&bytes)
-            .map_err(|_| DesignError::NoKey("shares rebuild no key"))
     }
 }

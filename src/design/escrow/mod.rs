@@ -33,15 +33,17 @@ mod field;
 pub mod keys;
 mod opener;
 mod policy;
+mod ring;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use self::{
     deployed::Escrow,
-    keys::{AuthorityKeys, Directory, KeyRing},
+    keys::{AuthorityKeys, Directory},
     opener::Opener,
     policy::{EscrowEndpoint, EscrowPolicy},
+    ring::KeyRing,
 };
 use super::DesignError;
 

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use super::{
     Granularity, Verification,
     field::{self, binding},
-    keys::KeyRing,
+    ring::KeyRing,
 };
 use crate::{
     design::{DesignError, envelope},
