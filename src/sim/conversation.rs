@@ -312,3 +312,23 @@ fn fetch_bundle(account: &mut Account, crypto: &mut ChaCha20Rng) -> PreKeyBundle
     account.generate_one_time_prekeys(crypto, 1);
     account.prekey_bundle()
 }
+
+#[cfg(test)]
+mod test {
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    use super::*;
+
+    /// An evading target's app hands the messenger only the superencrypted text, which opens
+    /// back to the true plaintext; without a key it hands the plaintext.
+    #[test]
+    fn an_evading_app_never_hands_over_the_plaintext() {
+        let key = SuperKey::generate(&mut ChaCha20Rng::seed_from_u64(1));
+        let truth = plaintext(3, 7, 40);
+        let sealed = app_plaintext(Some(&key), 3, 7, 40).unwrap();
+        assert_ne!(sealed, truth);
+        assert_eq!(key.open(7, &sealed).unwrap(), truth);
+        assert_eq!(app_plaintext(None, 3, 7, 40).unwrap(), truth);
+    }
+}
