@@ -80,7 +80,7 @@ pub struct PerMessage {
     pub handshake: f64,
     /// Double Ratchet.
     pub ratchet: f64,
-    /// Escrow fields.
+    /// The design's own client work: escrow fields, ghost fan-out copies, backups.
     pub escrow: f64,
     /// Adversary and authority decryption.
     pub adversary: f64,

@@ -41,7 +41,7 @@ const MIB: f64 = (1u64 << 20) as f64;
 /// One message's fixed cost (encrypt and decrypt, envelope, bookkeeping), in seconds.
 const MESSAGE_COST_S: f64 = 2.7e-6;
 /// One plaintext byte's cost: generated, encrypted, decrypted and compared, in seconds.
-const BYTE_COST_S: f64 = 2.7e-9;
+const BYTE_COST_S: f64 = 1.6e-9;
 /// One conversation's start: two devices' keys and X3DH, both sides, in seconds.
 const HANDSHAKE_COST_S: f64 = 8.5e-4;
 /// One DH ratchet step (a key generation and two X25519), in seconds.
