@@ -8,6 +8,7 @@ mod healing;
 mod healing_patterns;
 mod lawful;
 mod lifetimes;
+mod mutants_assess;
 mod mutants_holdings;
 
 use doormat::{
