@@ -28,3 +28,36 @@ fn a_message_counts_from_the_earliest_theft_that_reads_it() {
     assert_eq!(exposure.by_compromise, vec![epoch, before]);
     assert_eq!(exposure.exposed, epoch + before);
 }
+
+/// With no archive, a key stolen in the very second a message is sent reads that message (it
+/// is caught live) and nothing sent before: exactly the messages sent from that second on.
+#[test]
+fn with_no_archive_a_theft_reads_from_its_own_second_on() {
+    let theft = |at_hours: f64| {
+        scenario(
+            40,
+            json!([{ "kind": "escrow", "scope": { "kind": "global" }, "granularity": "message" }]),
+            json!({ "compromises": [{ "secret": { "kind": "escrow_key_store" }, "at_hours": at_hours }],
+                    "archive_retention_days": 0, "reference_victims": 0 }),
+            Value::Null,
+        )
+    };
+    let scripts = super::scripts(&theft(6.0));
+    let at = scripts
+        .iter()
+        .flatten()
+        .map(|m| m.sent_at)
+        .filter(|&t| t >= 6 * 3600)
+        .min()
+        .unwrap();
+    let from_then: u64 = scripts
+        .iter()
+        .flatten()
+        .map(|m| u64::from(m.sent_at >= at))
+        .sum();
+    let summary = summarise(&theft(at as f64 / 3600.0));
+    let exposure = summary.designs[0].exposure.as_ref().unwrap();
+    assert!(from_then > 0 && from_then < summary.designs[0].counts.sent);
+    assert_eq!(exposure.exposed, from_then);
+    assert_eq!(exposure.retroactive, 0);
+}
