@@ -10,6 +10,7 @@ mod lawful;
 mod lifetimes;
 mod mutants_assess;
 mod mutants_holdings;
+mod mutants_roles;
 
 use doormat::{
     report::Summary,
