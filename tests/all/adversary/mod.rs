@@ -11,6 +11,7 @@ mod lifetimes;
 mod mutants_assess;
 mod mutants_holdings;
 mod mutants_roles;
+mod mutants_spec;
 
 use doormat::{
     report::Summary,
