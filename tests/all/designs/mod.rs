@@ -39,6 +39,7 @@
 //!   merged) rebuilds a wrong key and opens nothing.
 
 mod key_in_use;
+mod mutants_escrow;
 mod properties;
 mod support;
 
