@@ -10,6 +10,7 @@ mod lawful;
 mod lifetimes;
 mod mutants_assess;
 mod mutants_holdings;
+mod mutants_metrics;
 mod mutants_roles;
 mod mutants_spec;
 
