@@ -22,7 +22,10 @@ fn a_message_counts_from_the_earliest_theft_that_reads_it() {
         Value::Null,
     );
     let summary = summarise(&s);
-    let (epoch, before) = (sent_between(&summary, 0, 6, 8), sent_between(&summary, 0, 0, 6));
+    let (epoch, before) = (
+        sent_between(&summary, 0, 6, 8),
+        sent_between(&summary, 0, 0, 6),
+    );
     assert!(epoch > 0 && before > 0);
     let exposure = summary.designs[0].exposure.as_ref().unwrap();
     assert_eq!(exposure.by_compromise, vec![epoch, before]);
@@ -60,4 +63,82 @@ fn with_no_archive_a_theft_reads_from_its_own_second_on() {
     assert!(from_then > 0 && from_then < summary.designs[0].counts.sent);
     assert_eq!(exposure.exposed, from_then);
     assert_eq!(exposure.retroactive, 0);
+}
+
+/// A stolen backup key counts a backed-up message only if its entry names a message of the
+/// conversation and opens to that message's true plaintext: a hand-made backup holding one
+/// true entry, one wrong plaintext and one index past the conversation exposes one message.
+#[test]
+fn a_backup_entry_counts_only_with_the_true_plaintext_of_a_real_message() {
+    use doormat::{
+        adversary::{AdversarySpec, Authority, BackupBlob, Context, Holdings, Roles, Transcript},
+        design::{
+            Design, DesignSpec,
+            backup::{self, BackupKey, BackupSpec},
+        },
+        sim::{conversation::plaintext, metrics::DesignMetrics, seed, traffic::Scripted},
+    };
+    let script = [
+        Scripted {
+            from: 0,
+            sent_at: 10,
+            delivered_at: 11,
+            size: 24,
+        },
+        Scripted {
+            from: 1,
+            sent_at: 20,
+            delivered_at: 21,
+            size: 24,
+        },
+    ];
+    let key = BackupKey::new([3; 32]);
+    let (conversation, user) = (5, 7);
+    let entries = [
+        (0, plaintext(conversation, 0, 24)),
+        (1, plaintext(conversation, 0, 24)),
+        (2, plaintext(conversation, 2, 24)),
+    ];
+    let transcript = Transcript {
+        conversation,
+        users: [user, user + 1],
+        horizon: 100,
+        associated_data: None,
+        superkey: None,
+        wire: vec![Some(vec![1]), Some(vec![2])],
+        delivered: vec![true, true],
+        copies: Vec::new(),
+        ghosts: Vec::new(),
+        ghost_copies: Vec::new(),
+        backups: vec![BackupBlob {
+            side: 0,
+            at: 30,
+            number: 9,
+            generation: 0,
+            bytes: backup::seal(&key, user, 9, &entries).unwrap(),
+        }],
+    };
+    let spec = DesignSpec::Backup(BackupSpec { interval_hours: 1 });
+    let (design, _) =
+        Design::build(&spec, 100, &mut seed::rng(1, seed::Stream::Authority, 0)).unwrap();
+    let adversary: AdversarySpec = serde_json::from_value(serde_json::json!({
+        "compromises": [{ "at_hours": 0, "secret": { "kind": "backup_key" } }],
+        "reference_victims": 0 }))
+    .unwrap();
+    let holdings = Holdings {
+        backup: vec![(0, 0, 0, key)],
+        ..Holdings::default()
+    };
+    let context = Context {
+        design: &design,
+        adversary: Some(&adversary),
+        roles: &Roles::default(),
+        holdings: &holdings,
+        authority: &Authority::default(),
+    };
+    let mut metrics = DesignMetrics::default();
+    doormat::adversary::assess(&transcript, &script, &context, &mut metrics);
+    assert_eq!(metrics.exposure.exposed, 1);
+    assert_eq!(metrics.exposure.first_sent, Some(10));
+    assert_eq!(metrics.exposure.by_compromise, [1]);
 }

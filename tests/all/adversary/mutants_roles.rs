@@ -112,6 +112,12 @@ fn device_thefts_copy_as_many_users_as_named() {
     let ghosts: usize = roles.ghosts.values().map(Vec::len).sum();
     assert_eq!(ghosts, 4);
     // All 40 users named: the draw stops once every user is taken.
-    let roles = Roles::draw(7, 40, HORIZON, None, Some(&lawful(json!({ "targets": 40 }))));
+    let roles = Roles::draw(
+        7,
+        40,
+        HORIZON,
+        None,
+        Some(&lawful(json!({ "targets": 40 }))),
+    );
     assert_eq!(roles.targets.len(), 40);
 }
