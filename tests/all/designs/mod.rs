@@ -40,6 +40,7 @@
 
 mod key_in_use;
 mod mutants_escrow;
+mod mutants_keys;
 mod properties;
 mod support;
 
