@@ -67,7 +67,8 @@ fn with_no_archive_a_theft_reads_from_its_own_second_on() {
 
 /// A stolen backup key counts a backed-up message only if its entry names a message of the
 /// conversation and opens to that message's true plaintext: a hand-made backup holding one
-/// true entry, one wrong plaintext and one index past the conversation exposes one message.
+/// true entry, one wrong plaintext and one index past the conversation exposes one message,
+/// and the conversation counts as touched.
 #[test]
 fn a_backup_entry_counts_only_with_the_true_plaintext_of_a_real_message() {
     use doormat::{
@@ -141,4 +142,6 @@ fn a_backup_entry_counts_only_with_the_true_plaintext_of_a_real_message() {
     assert_eq!(metrics.exposure.exposed, 1);
     assert_eq!(metrics.exposure.first_sent, Some(10));
     assert_eq!(metrics.exposure.by_compromise, [1]);
+    assert_eq!(metrics.exposure.conversations, 1, "the conversation is touched");
+    assert_eq!(metrics.exposure.users.len(), 2);
 }
