@@ -142,6 +142,9 @@ fn a_backup_entry_counts_only_with_the_true_plaintext_of_a_real_message() {
     assert_eq!(metrics.exposure.exposed, 1);
     assert_eq!(metrics.exposure.first_sent, Some(10));
     assert_eq!(metrics.exposure.by_compromise, [1]);
-    assert_eq!(metrics.exposure.conversations, 1, "the conversation is touched");
+    assert_eq!(
+        metrics.exposure.conversations, 1,
+        "the conversation is touched"
+    );
     assert_eq!(metrics.exposure.users.len(), 2);
 }

@@ -121,3 +121,35 @@ fn device_thefts_copy_as_many_users_as_named() {
     );
     assert_eq!(roles.targets.len(), 40);
 }
+
+/// Targets are drawn from a stream of their own: the same number of reference victims and of
+/// targets are not the same users (a shared stream would draw the same ones).
+#[test]
+fn targets_and_reference_victims_are_drawn_independently() {
+    use doormat::adversary::Owner;
+    let adversary: AdversarySpec = serde_json::from_value(json!({
+        "compromises": [{ "at_hours": 2, "secret": { "kind": "escrow_key_store" } }],
+        "reference_victims": 5
+    }))
+    .unwrap();
+    let roles = Roles::draw(
+        7,
+        40,
+        HORIZON,
+        Some(&adversary),
+        Some(&lawful(json!({ "targets": 5 }))),
+    );
+    let victims: std::collections::BTreeSet<u32> = roles
+        .copies
+        .iter()
+        .filter(|(_, copies)| {
+            copies
+                .iter()
+                .any(|c| matches!(c.owner, Owner::Reference(_)))
+        })
+        .map(|(user, _)| *user)
+        .collect();
+    let targets: std::collections::BTreeSet<u32> = roles.targets.keys().copied().collect();
+    assert_eq!((victims.len(), targets.len()), (5, 5));
+    assert_ne!(victims, targets);
+}
