@@ -8,6 +8,12 @@ mod healing;
 mod healing_patterns;
 mod lawful;
 mod lifetimes;
+mod mutants_assess;
+mod mutants_holdings;
+mod mutants_metrics;
+mod mutants_roles;
+mod mutants_spec;
+mod mutants_validate;
 
 use doormat::model::{Stream, rng};
 use doormat::{

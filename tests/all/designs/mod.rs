@@ -26,6 +26,8 @@
 //! A property that does not apply to a design asserts the "nothing" behaviour instead.
 
 mod key_in_use;
+mod mutants_escrow;
+mod mutants_keys;
 mod properties;
 mod support;
 

@@ -1,0 +1,150 @@
+//! The measurement in `assess`, pinned where a mutation pass found it untested.
+
+use serde_json::{Value, json};
+
+use super::{scenario, sent_between, summarise};
+
+/// A message readable through two thefts counts from the earliest time it became readable,
+/// and, at a tie, from the first theft: epoch 3's key (hours 6 to 8) stolen at 6 h, then the
+/// whole store at 7 h. Keeping the latest time (or the later theft at a tie) would move the
+/// messages of hours 6 to 8 to the store theft.
+#[test]
+fn a_message_counts_from_the_earliest_theft_that_reads_it() {
+    let s = scenario(
+        40,
+        json!([{ "kind": "escrow",
+                 "scope": { "kind": "epoch", "length_hours": 2, "retention_hours": 24 },
+                 "granularity": "message" }]),
+        json!({ "compromises": [
+                    { "secret": { "kind": "epoch_keys", "epochs": [3] }, "at_hours": 6 },
+                    { "secret": { "kind": "escrow_key_store" }, "at_hours": 7 }],
+                "reference_victims": 0 }),
+        Value::Null,
+    );
+    let summary = summarise(&s);
+    let (epoch, before) = (
+        sent_between(&summary, 0, 6, 8),
+        sent_between(&summary, 0, 0, 6),
+    );
+    assert!(epoch > 0 && before > 0);
+    let exposure = summary.designs[0].exposure.as_ref().unwrap();
+    assert_eq!(exposure.by_compromise, vec![epoch, before]);
+    assert_eq!(exposure.exposed, epoch + before);
+}
+
+/// With no archive, a key stolen in the very second a message is sent reads that message (it
+/// is caught live) and nothing sent before: exactly the messages sent from that second on.
+#[test]
+fn with_no_archive_a_theft_reads_from_its_own_second_on() {
+    let theft = |at_hours: f64| {
+        scenario(
+            40,
+            json!([{ "kind": "escrow", "scope": { "kind": "global" }, "granularity": "message" }]),
+            json!({ "compromises": [{ "secret": { "kind": "escrow_key_store" }, "at_hours": at_hours }],
+                    "archive_retention_days": 0, "reference_victims": 0 }),
+            Value::Null,
+        )
+    };
+    let scripts = super::scripts(&theft(6.0));
+    let at = scripts
+        .iter()
+        .flatten()
+        .map(|m| m.sent_at)
+        .filter(|&t| t >= 6 * 3600)
+        .min()
+        .unwrap();
+    let from_then: u64 = scripts
+        .iter()
+        .flatten()
+        .map(|m| u64::from(m.sent_at >= at))
+        .sum();
+    let summary = summarise(&theft(at as f64 / 3600.0));
+    let exposure = summary.designs[0].exposure.as_ref().unwrap();
+    assert!(from_then > 0 && from_then < summary.designs[0].counts.sent);
+    assert_eq!(exposure.exposed, from_then);
+    assert_eq!(exposure.retroactive, 0);
+}
+
+/// A stolen backup key counts a backed-up message only if its entry names a message of the
+/// conversation and opens to that message's true plaintext: a hand-made backup holding one
+/// true entry, one wrong plaintext and one index past the conversation exposes one message,
+/// and the conversation counts as touched.
+#[test]
+fn a_backup_entry_counts_only_with_the_true_plaintext_of_a_real_message() {
+    use doormat::{
+        adversary::{AdversarySpec, Authority, BackupBlob, Context, Holdings, Roles, Transcript},
+        design::{
+            Design, DesignSpec,
+            backup::{self, BackupKey, BackupSpec},
+        },
+        sim::{conversation::plaintext, metrics::DesignMetrics, seed, traffic::Scripted},
+    };
+    let script = [
+        Scripted {
+            from: 0,
+            sent_at: 10,
+            delivered_at: 11,
+            size: 24,
+        },
+        Scripted {
+            from: 1,
+            sent_at: 20,
+            delivered_at: 21,
+            size: 24,
+        },
+    ];
+    let key = BackupKey::new([3; 32]);
+    let (conversation, user) = (5, 7);
+    let entries = [
+        (0, plaintext(conversation, 0, 24)),
+        (1, plaintext(conversation, 0, 24)),
+        (2, plaintext(conversation, 2, 24)),
+    ];
+    let transcript = Transcript {
+        conversation,
+        users: [user, user + 1],
+        horizon: 100,
+        associated_data: None,
+        superkey: None,
+        wire: vec![Some(vec![1]), Some(vec![2])],
+        delivered: vec![true, true],
+        copies: Vec::new(),
+        ghosts: Vec::new(),
+        ghost_copies: Vec::new(),
+        backups: vec![BackupBlob {
+            side: 0,
+            at: 30,
+            number: 9,
+            generation: 0,
+            bytes: backup::seal(&key, user, 9, &entries).unwrap(),
+        }],
+    };
+    let spec = DesignSpec::Backup(BackupSpec { interval_hours: 1 });
+    let (design, _) =
+        Design::build(&spec, 100, &mut seed::rng(1, seed::Stream::Authority, 0)).unwrap();
+    let adversary: AdversarySpec = serde_json::from_value(serde_json::json!({
+        "compromises": [{ "at_hours": 0, "secret": { "kind": "backup_key" } }],
+        "reference_victims": 0 }))
+    .unwrap();
+    let holdings = Holdings {
+        backup: vec![(0, 0, 0, key)],
+        ..Holdings::default()
+    };
+    let context = Context {
+        design: &design,
+        adversary: Some(&adversary),
+        roles: &Roles::default(),
+        holdings: &holdings,
+        authority: &Authority::default(),
+    };
+    let mut metrics = DesignMetrics::default();
+    doormat::adversary::assess(&transcript, &script, &context, &mut metrics);
+    assert_eq!(metrics.exposure.exposed, 1);
+    assert_eq!(metrics.exposure.first_sent, Some(10));
+    assert_eq!(metrics.exposure.by_compromise, [1]);
+    assert_eq!(
+        metrics.exposure.conversations, 1,
+        "the conversation is touched"
+    );
+    assert_eq!(metrics.exposure.users.len(), 2);
+}
