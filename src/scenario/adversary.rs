@@ -20,7 +20,7 @@ fn in_run(hours: f64, duration_days: f64) -> bool {
 }
 
 /// Problems in `spec`, for a run of `duration_days` with `users` users and `designs`.
-pub(super) fn validate_adversary(
+pub fn validate_adversary(
     spec: &AdversarySpec,
     duration_days: f64,
     users: u64,
@@ -169,7 +169,7 @@ fn thefts_outside_key_lives(spec: &AdversarySpec, designs: &[DesignSpec]) -> Vec
 }
 
 /// Problems in `spec` for a population of `users`.
-pub(super) fn validate_lawful(spec: &LawfulSpec, users: u64) -> Vec<ValidationError> {
+pub fn validate_lawful(spec: &LawfulSpec, users: u64) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     for (value, name) in [
         (spec.prefect_share, "prefect_share"),

@@ -22,6 +22,7 @@ use serde_json::Value;
 pub(crate) use self::validate::rounded;
 pub use self::validate::{MAX_DESIGNS, MAX_NAME_LEN};
 pub use self::{
+    adversary::{validate_adversary, validate_lawful},
     bundled::{BUNDLED, bundled},
     config::RunConfig,
     estimate::{

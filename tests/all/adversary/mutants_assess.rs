@@ -65,86 +65,39 @@ fn with_no_archive_a_theft_reads_from_its_own_second_on() {
     assert_eq!(exposure.retroactive, 0);
 }
 
-/// A stolen backup key counts a backed-up message only if its entry names a message of the
-/// conversation and opens to that message's true plaintext: a hand-made backup holding one
-/// true entry, one wrong plaintext and one index past the conversation exposes one message,
-/// and the conversation counts as touched.
+/// A holder's reading counts a message only if it names a message of the conversation and
+/// opens to that message's true plaintext: a true entry counts, a wrong plaintext and an index
+/// past the conversation do not (the check every design's reader runs, backups included).
 #[test]
-fn a_backup_entry_counts_only_with_the_true_plaintext_of_a_real_message() {
+fn a_reading_counts_only_with_the_true_plaintext_of_a_real_message() {
     use doormat::{
-        adversary::{AdversarySpec, Authority, BackupBlob, Context, Holdings, Roles, Transcript},
-        design::{
-            Design, DesignSpec,
-            backup::{self, BackupKey, BackupSpec},
-        },
-        sim::{conversation::plaintext, metrics::DesignMetrics, seed, traffic::Scripted},
+        design::capture::Wiretap,
+        model::{Scripted, Side, plaintext},
     };
     let script = [
         Scripted {
-            from: 0,
+            from: Side::A,
             sent_at: 10,
             delivered_at: 11,
             size: 24,
         },
         Scripted {
-            from: 1,
+            from: Side::B,
             sent_at: 20,
             delivered_at: 21,
             size: 24,
         },
     ];
-    let key = BackupKey::new([3; 32]);
-    let (conversation, user) = (5, 7);
-    let entries = [
-        (0, plaintext(conversation, 0, 24)),
-        (1, plaintext(conversation, 0, 24)),
-        (2, plaintext(conversation, 2, 24)),
-    ];
-    let transcript = Transcript {
+    let conversation = 5;
+    let tap = Wiretap {
         conversation,
-        users: [user, user + 1],
-        horizon: 100,
+        users: [7, 8],
+        script: &script,
+        wire: &[Some(vec![1]), Some(vec![2])],
+        delivered: &[true, true],
         associated_data: None,
-        superkey: None,
-        wire: vec![Some(vec![1]), Some(vec![2])],
-        delivered: vec![true, true],
-        copies: Vec::new(),
-        ghosts: Vec::new(),
-        ghost_copies: Vec::new(),
-        backups: vec![BackupBlob {
-            side: 0,
-            at: 30,
-            number: 9,
-            generation: 0,
-            bytes: backup::seal(&key, user, 9, &entries).unwrap(),
-        }],
     };
-    let spec = DesignSpec::Backup(BackupSpec { interval_hours: 1 });
-    let (design, _) =
-        Design::build(&spec, 100, &mut seed::rng(1, seed::Stream::Authority, 0)).unwrap();
-    let adversary: AdversarySpec = serde_json::from_value(serde_json::json!({
-        "compromises": [{ "at_hours": 0, "secret": { "kind": "backup_key" } }],
-        "reference_victims": 0 }))
-    .unwrap();
-    let holdings = Holdings {
-        backup: vec![(0, 0, 0, key)],
-        ..Holdings::default()
-    };
-    let context = Context {
-        design: &design,
-        adversary: Some(&adversary),
-        roles: &Roles::default(),
-        holdings: &holdings,
-        authority: &Authority::default(),
-    };
-    let mut metrics = DesignMetrics::default();
-    doormat::adversary::assess(&transcript, &script, &context, &mut metrics);
-    assert_eq!(metrics.exposure.exposed, 1);
-    assert_eq!(metrics.exposure.first_sent, Some(10));
-    assert_eq!(metrics.exposure.by_compromise, [1]);
-    assert_eq!(
-        metrics.exposure.conversations, 1,
-        "the conversation is touched"
-    );
-    assert_eq!(metrics.exposure.users.len(), 2);
+    assert!(tap.is_truth(0, &plaintext(conversation, 0, 24)));
+    assert!(!tap.is_truth(1, &plaintext(conversation, 0, 24)));
+    assert!(!tap.is_truth(2, &plaintext(conversation, 2, 24)));
 }

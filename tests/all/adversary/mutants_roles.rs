@@ -2,8 +2,8 @@
 //! mutation pass found them untested.
 
 use doormat::{
-    adversary::{AdversarySpec, LawfulSpec, Roles},
-    design::{DAY, HOUR, SimTime, escrow::warrant::Issuer},
+    adversary::{Adversary, AdversarySpec, Issuer, LawfulConfig, LawfulSpec, Roles},
+    model::{DAY, HOUR, SimTime},
 };
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ fn lawful(spec: Value) -> LawfulSpec {
 }
 
 fn draw(spec: &LawfulSpec) -> Roles {
-    Roles::draw(7, 40, HORIZON, None, Some(spec))
+    Roles::draw(7, 40, HORIZON, None, Some(&LawfulConfig::new(spec, 40)))
 }
 
 /// Warrants are issued inside the first `issuance_fraction` of the run, spread over it, and
@@ -105,11 +105,11 @@ fn device_thefts_copy_as_many_users_as_named() {
         "reference_victims": 6
     }))
     .unwrap();
-    let roles = Roles::draw(7, 40, HORIZON, Some(&spec), None);
+    let roles = Roles::draw(7, 40, HORIZON, Some(&Adversary::new(&spec)), None);
     let copies: usize = roles.copies.values().map(Vec::len).sum();
     assert_eq!(copies, 5 + 6);
     assert_eq!(roles.reference_victims, 6);
-    let ghosts: usize = roles.ghosts.values().map(Vec::len).sum();
+    let ghosts: usize = roles.provider_access.values().map(Vec::len).sum();
     assert_eq!(ghosts, 4);
     // All 40 users named: the draw stops once every user is taken.
     let roles = Roles::draw(
@@ -117,7 +117,7 @@ fn device_thefts_copy_as_many_users_as_named() {
         40,
         HORIZON,
         None,
-        Some(&lawful(json!({ "targets": 40 }))),
+        Some(&LawfulConfig::new(&lawful(json!({ "targets": 40 })), 40)),
     );
     assert_eq!(roles.targets.len(), 40);
 }
@@ -136,8 +136,8 @@ fn targets_and_reference_victims_are_drawn_independently() {
         7,
         40,
         HORIZON,
-        Some(&adversary),
-        Some(&lawful(json!({ "targets": 5 }))),
+        Some(&Adversary::new(&adversary)),
+        Some(&LawfulConfig::new(&lawful(json!({ "targets": 5 })), 40)),
     );
     let victims: std::collections::BTreeSet<u32> = roles
         .copies

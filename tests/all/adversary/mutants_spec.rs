@@ -3,7 +3,7 @@
 
 use doormat::{
     adversary::{AdversarySpec, LawfulSpec},
-    design::HOUR,
+    model::HOUR,
 };
 use serde_json::{Value, json};
 

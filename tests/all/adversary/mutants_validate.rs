@@ -2,11 +2,12 @@
 //! them untested: each bound is accepted on one side and refused, with its path, on the other.
 
 use doormat::{
-    adversary::{AdversarySpec, LawfulSpec, validate_adversary, validate_lawful},
+    adversary::{AdversarySpec, LawfulSpec},
     design::{
         DesignSpec,
         escrow::{EscrowSpec, Granularity, Scope, Verification},
     },
+    scenario::{validate_adversary, validate_lawful},
 };
 use serde_json::{Value, json};
 
@@ -21,7 +22,7 @@ fn escrow(scope: Scope) -> DesignSpec {
 /// A split scope with three trustees and an epoch scope of 2-hour epochs kept 4 hours.
 fn designs() -> Vec<DesignSpec> {
     vec![
-        DesignSpec::Plain,
+        DesignSpec::Plain(Default::default()),
         escrow(Scope::Split {
             threshold: 2,
             trustees: vec!["a".into(), "b".into(), "c".into()],
@@ -128,7 +129,7 @@ fn theft_parameters_are_bounded() {
     let spec: AdversarySpec =
         serde_json::from_value(one(json!({ "kind": "escrow_share", "trustee": 0 }), 1.0)).unwrap();
     assert_eq!(
-        validate_adversary(&spec, 1.0, 10, &[DesignSpec::Plain]).len(),
+        validate_adversary(&spec, 1.0, 10, &[DesignSpec::Plain(Default::default())]).len(),
         1
     );
 }
@@ -153,7 +154,9 @@ fn an_epoch_key_theft_must_fall_inside_the_keys_life() {
         errors[0].message
     );
     // Without an epoch scope, any time is accepted.
-    assert!(validate_adversary(&spec, 1.0, 10, &[DesignSpec::Plain]).is_empty());
+    assert!(
+        validate_adversary(&spec, 1.0, 10, &[DesignSpec::Plain(Default::default())]).is_empty()
+    );
 }
 
 /// Fractions lie in [0, 1]; a window is a positive number of days; targets 1 to all users.

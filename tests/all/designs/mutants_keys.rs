@@ -1,9 +1,11 @@
 //! The authority's key schedule in closed form, pinned where a mutation pass found it
 //! untested: which key is in use when, when each exists, and what each theft takes.
 
-use doormat::design::{
-    HOUR, SimTime,
-    escrow::{AuthorityKeys, Directory, EscrowSpec, Granularity, KeyRing, Scope, Verification},
+use doormat::{
+    design::escrow::{
+        AuthorityKeys, Directory, EscrowSpec, Granularity, KeyRing, Scope, Verification,
+    },
+    model::{HOUR, SimTime},
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
