@@ -101,3 +101,29 @@ fn a_reading_counts_only_with_the_true_plaintext_of_a_real_message() {
     assert!(!tap.is_truth(1, &plaintext(conversation, 0, 24)));
     assert!(!tap.is_truth(2, &plaintext(conversation, 2, 24)));
 }
+
+/// A global key stolen at the start reads every conversation: each conversation that carried a
+/// message counts once as touched, and the plain design, which leaks nothing, touches none.
+#[test]
+fn every_conversation_read_counts_once_as_touched() {
+    let s = scenario(
+        30,
+        json!([{ "kind": "plain" },
+               { "kind": "escrow", "scope": { "kind": "global" }, "granularity": "message" }]),
+        json!({ "compromises": [{ "secret": { "kind": "escrow_key_store" }, "at_hours": 0 }],
+                "reference_victims": 0 }),
+        Value::Null,
+    );
+    let summary = summarise(&s);
+    let touched = |d: usize| {
+        summary.designs[d]
+            .exposure
+            .as_ref()
+            .unwrap()
+            .conversations_touched
+    };
+    let conversations = summary.designs[1].counts.conversations;
+    assert!(conversations > 5, "{conversations}");
+    assert_eq!(touched(1), conversations);
+    assert_eq!(touched(0), 0);
+}
