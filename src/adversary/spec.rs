@@ -91,11 +91,7 @@ pub const TARGETS_PER_MILLION: f64 = 24_209.0 / 68.0;
 impl AdversarySpec {
     /// The time of the first compromise: when the reference devices are copied.
     pub fn first_compromise(&self) -> SimTime {
-        self.compromises
-            .iter()
-            .map(|c| hours(c.at_hours))
-            .min()
-            .unwrap_or(0)
+        self.thefts().first().map_or(0, |t| t.at)
     }
 
     /// Detection time, if any.
