@@ -110,6 +110,7 @@ fn engine(c: &mut Criterion) {
                     &RunOptions {
                         threads,
                         progress: None,
+                        ..RunOptions::default()
                     },
                 )
                 .map(|o| o.conversations)

@@ -17,6 +17,7 @@
 //! - [`report`] and [`plot`]: `summary.json` and CSV for machines, SVG/PNG figures and
 //!   `report.html` for people.
 //! - [`sweep`]: a scenario over a grid of parameter values and seeds, split into tasks, merged.
+//! - [`split`]: one run split into tasks (its conversations), merged to the same figures.
 
 pub mod adversary;
 pub mod design;
@@ -26,4 +27,5 @@ pub mod protocol;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod split;
 pub mod sweep;

@@ -30,6 +30,20 @@ impl UserSet {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Its bitmap: bit `u % 64` of word `u / 64` is user `u`, with no trailing zero word. For
+    /// files that must merge exactly, where the summary's count would lose the set.
+    pub fn words(&self) -> &[u64] {
+        &self.0
+    }
+
+    /// The set a bitmap of [`UserSet::words`] holds (trailing zero words dropped).
+    pub fn from_words(mut words: Vec<u64>) -> Self {
+        while words.last() == Some(&0) {
+            words.pop();
+        }
+        Self(words)
+    }
 }
 
 impl AddAssign<&UserSet> for UserSet {

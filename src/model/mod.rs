@@ -8,6 +8,7 @@ pub mod order;
 mod series;
 mod side;
 mod stream;
+mod task;
 mod time;
 mod timing;
 
@@ -16,6 +17,7 @@ pub use self::{
     series::add_series,
     side::Side,
     stream::{PlanDraw, Stream, rng},
+    task::{TaskRangeError, TaskSelection},
     time::{DAY, HOUR, SimTime, days, hours},
     timing::{Timing, elapsed_ns},
 };

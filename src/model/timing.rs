@@ -3,10 +3,11 @@
 
 use std::{ops::AddAssign, time::Instant};
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// Measured CPU time for one design, in nanoseconds, by phase.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Timing {
     /// Account creation and X3DH, both sides.
     pub handshake_ns: u64,

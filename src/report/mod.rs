@@ -6,6 +6,7 @@ mod contract;
 mod files;
 mod framework;
 pub mod html;
+mod measured;
 mod numbers;
 mod summary;
 
@@ -16,7 +17,11 @@ pub use self::{
     },
     contract::SummaryError,
     files::{ReportError, ResultsFolder, write_atomic},
-    summary::{DesignSummary, PerMessage, SCHEMA_VERSION, Summary, peak_memory_bytes},
+    measured::{
+        MEASURED_CSV_COLUMNS, MEASURED_DESIGN_FIELDS, MEASURED_FIGURES, MEASURED_RUN_FIELDS,
+        without_measured,
+    },
+    summary::{DesignSummary, PerMessage, RunRecord, SCHEMA_VERSION, Summary, peak_memory_bytes},
 };
 
 use std::path::Path;

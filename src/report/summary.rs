@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::adversary::{AdversarySummary, ExposureSummary, HealingSummary, LawfulSummary};
 use crate::{
+    adversary::Roles,
     model::Timing,
     scenario::Scenario,
-    sim::{DesignMetrics, RunOutput},
+    sim::{DesignMetrics, RunMetrics, RunOutput},
 };
 
 /// Version of the `summary.json` layout; bumped on any incompatible change.
@@ -28,13 +29,19 @@ pub struct Summary {
     pub seed: u64,
     /// Conversations in the plan.
     pub conversations: u64,
-    /// Measured: worker threads.
+    /// Measured: processes the run was split into (`doormat run --task I --of N`, merged);
+    /// 1 for a run in one process.
+    #[serde(default = "one")]
+    pub tasks: u64,
+    /// Measured: worker threads (per task, the most any task had).
     pub threads: usize,
-    /// Measured: wall-clock seconds.
+    /// Measured: wall-clock seconds (of a run in tasks, the sum of the tasks': the time they
+    /// take one after the other, each on `threads` threads).
     pub wall_seconds: f64,
-    /// Measured: delivered messages (all designs) per second of wall time.
+    /// Measured: delivered messages (all designs) per second of `wall_seconds`.
     pub messages_per_second: f64,
-    /// Measured: peak resident memory of the process, in bytes (0 where unknown).
+    /// Measured: peak resident memory of the process, in bytes (of a run in tasks, the largest
+    /// task's; 0 where unknown).
     pub peak_memory_bytes: u64,
     /// The adversary's compromises and the plain reference, if the scenario has an adversary.
     pub adversary: Option<AdversarySummary>,
@@ -110,9 +117,57 @@ impl PerMessage {
     }
 }
 
+fn one() -> u64 {
+    1
+}
+
+/// What a summary is built from: a run's metrics, merged from all its conversations (in one
+/// process or from its tasks), the facts every task shares, and what the machine measured.
+#[derive(Debug, Clone, Copy)]
+pub struct RunRecord<'a> {
+    /// The metrics of every conversation, per design in scenario order.
+    pub metrics: &'a RunMetrics,
+    /// Per design: the secrets its exposure requires the adversary to hold.
+    pub secrets_required: &'a [u64],
+    /// Who was compromised or warranted.
+    pub roles: &'a Roles,
+    /// Conversations in the plan.
+    pub conversations: u64,
+    /// Processes whose measurements are combined.
+    pub tasks: u64,
+    /// Worker threads per process.
+    pub threads: usize,
+    /// Wall-clock seconds, summed over the processes.
+    pub wall_seconds: f64,
+    /// Peak resident memory of the largest process.
+    pub peak_memory_bytes: u64,
+}
+
 impl Summary {
-    /// Summarises a run of `scenario`.
+    /// Summarises a run of `scenario` in this process.
     pub fn new(scenario: &Scenario, output: &RunOutput) -> Self {
+        let secrets: Vec<u64> = output
+            .designs
+            .iter()
+            .map(|d| d.secrets_required())
+            .collect();
+        Self::from_record(
+            scenario,
+            &RunRecord {
+                metrics: &output.metrics,
+                secrets_required: &secrets,
+                roles: &output.roles,
+                conversations: output.conversations,
+                tasks: 1,
+                threads: output.threads,
+                wall_seconds: output.wall_seconds,
+                peak_memory_bytes: peak_memory_bytes(),
+            },
+        )
+    }
+
+    /// Summarises a run of `scenario` from its record.
+    pub fn from_record(scenario: &Scenario, output: &RunRecord<'_>) -> Self {
         let plain = scenario.baseline();
         let per_message = |i: usize| {
             let counts = &output.metrics.designs[i];
@@ -121,18 +176,14 @@ impl Summary {
                 output.metrics.timing[i].total_ns as f64 / counts.sent.max(1) as f64,
             )
         };
-        let adversary = AdversarySummary::new(scenario, &output.roles, &output.metrics.designs);
+        let adversary = AdversarySummary::new(scenario, output.roles, &output.metrics.designs);
         let hours = scenario.horizon().div_ceil(crate::model::HOUR) as usize;
-        let designs = output
-            .designs
-            .iter()
-            .enumerate()
-            .map(|(i, design)| {
+        let designs = (0..scenario.designs.len())
+            .map(|i| {
                 let counts = output.metrics.designs[i].clone();
-                let secrets = scenario
-                    .adversary
-                    .as_ref()
-                    .map_or(0, |a| a.device_secrets() + design.secrets_required());
+                let secrets = scenario.adversary.as_ref().map_or(0, |a| {
+                    a.device_secrets() + output.secrets_required.get(i).copied().unwrap_or(0)
+                });
                 let spec = &scenario.designs[i];
                 let timing = &output.metrics.timing[i];
                 let (wire, cpu) = per_message(i);
@@ -156,7 +207,7 @@ impl Summary {
                     lawful: scenario.lawful_access.as_ref().map(|_| {
                         LawfulSummary::new(
                             &counts.lawful,
-                            &output.roles,
+                            output.roles,
                             !spec.design().exceptional_access(),
                         )
                     }),
@@ -171,10 +222,11 @@ impl Summary {
             scenario: scenario.clone(),
             seed: scenario.seed,
             conversations: output.conversations,
+            tasks: output.tasks,
             threads: output.threads,
             wall_seconds: output.wall_seconds,
             messages_per_second: delivered as f64 / output.wall_seconds.max(1e-9),
-            peak_memory_bytes: peak_memory_bytes(),
+            peak_memory_bytes: output.peak_memory_bytes,
             adversary,
             baseline: plain,
             designs,

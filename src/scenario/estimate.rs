@@ -34,6 +34,9 @@ pub const BASELINE_BYTES: f64 = 16.0 * MIB;
 pub const CPU_BUDGET_SECONDS: f64 = 24.0 * 3600.0;
 /// Share of the machine's memory a run may take.
 pub const MEMORY_SHARE: f64 = 0.8;
+/// CPU time a task of a split run is sized for: an hour of one core, long enough that a batch
+/// scheduler's start-up is negligible, short enough that a lost task costs little.
+pub const TASK_TARGET_CPU_SECONDS: f64 = 3600.0;
 /// Machine memory assumed where `/proc/meminfo` is unavailable.
 pub const FALLBACK_MEMORY_BYTES: u64 = 8 << 30;
 
@@ -137,6 +140,24 @@ impl Scenario {
 }
 
 impl Estimate {
+    /// What one task of `of` takes: its share of the conversations' messages and CPU time. The
+    /// plan and the per-user tables are drawn whole in every task, so memory does not shrink.
+    pub fn for_task(&self, of: usize) -> Self {
+        let of = of.max(1) as f64;
+        Self {
+            messages_per_design: self.messages_per_design / of,
+            cpu_seconds: self.cpu_seconds / of,
+            ..*self
+        }
+    }
+
+    /// The number of tasks that gives each about [`TASK_TARGET_CPU_SECONDS`] (1 for a run that
+    /// short), at most one per conversation.
+    pub fn suggested_tasks(&self) -> usize {
+        let tasks = (self.cpu_seconds / TASK_TARGET_CPU_SECONDS).ceil();
+        tasks.clamp(1.0, self.conversations.max(1.0)) as usize
+    }
+
     /// Memory the run adds to the process on `threads` worker threads, in bytes.
     pub fn growth_bytes(&self, threads: usize) -> f64 {
         self.shared_bytes + threads.max(1) as f64 * self.per_thread_bytes
@@ -265,7 +286,7 @@ impl fmt::Display for Refusal {
             } => write!(
                 f,
                 "run too long: {}; the budget is {} CPU-hours; pass --allow-long to run it anyway, \
-                 or split it with --task I --of N once available",
+                 or split it into tasks with `doormat run --task I --of N` (`doormat validate` suggests N)",
                 estimate.describe(*threads),
                 hours(*limit_seconds),
             ),

@@ -27,7 +27,7 @@ pub use self::{
     config::RunConfig,
     estimate::{
         BASELINE_BYTES, Budget, CPU_BUDGET_SECONDS, Estimate, FALLBACK_MEMORY_BYTES, MEMORY_SHARE,
-        Refusal, machine_memory_bytes,
+        Refusal, TASK_TARGET_CPU_SECONDS, machine_memory_bytes,
     },
     validate::{MAX_MESSAGES_PER_DESIGN, MAX_USERS, ValidationError, ValidationErrors},
 };

@@ -6,7 +6,8 @@
 //! (`"population": [30]`). And an error inside a tagged enum loses its path, because serde
 //! buffers the variant's content before reading it. This walk checks the subset of JSON Schema
 //! that schemars emits for these types (`$ref`, `type`, `properties`, `required`,
-//! `additionalProperties`, `items`, `oneOf` / `anyOf`, `const`, integer `format`s and bounds) and
+//! `additionalProperties`, the decimal keys of `patternProperties`, `items`, `oneOf` / `anyOf`,
+//! `const`, integer `format`s and bounds) and
 //! names the full path of the first problem, in serde's words, so the schema users see in
 //! `doormat schema` is exactly what is accepted.
 
@@ -25,6 +26,8 @@ pub(crate) struct Problem {
 const MAX_DEPTH: usize = 256;
 /// Strings and keys quoted in messages are cut to this many characters.
 const QUOTE_CHARS: usize = 60;
+/// The `patternProperties` key schemars gives a map keyed by whole numbers.
+const DECIMAL_KEYS: &str = "^\\d+$";
 
 /// Checks `value` against `schema` (a whole schemars document, whose `$ref`s point into it).
 pub(crate) fn check(schema: &Value, value: &Value) -> Result<(), Problem> {
@@ -114,8 +117,17 @@ impl Walk<'_> {
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
+        let patterns = schema
+            .get("patternProperties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        // The one pattern doormat's types generate: the decimal keys of a map of whole numbers.
+        let decimal = patterns.get(DECIMAL_KEYS);
+        let is_decimal = |key: &str| !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+        let known =
+            |key: &str| properties.contains_key(key) || (decimal.is_some() && is_decimal(key));
         if schema.get("additionalProperties") == Some(&Value::Bool(false))
-            && let Some(unknown) = object.keys().find(|key| !properties.contains_key(*key))
+            && let Some(unknown) = object.keys().find(|key| !known(key))
         {
             let expected: Vec<String> = properties.keys().map(|k| format!("`{k}`")).collect();
             return problem(
@@ -139,6 +151,11 @@ impl Walk<'_> {
         for (name, property) in properties {
             if let Some(member) = object.get(name) {
                 self.node(property, member, &field(path, name), depth + 1)?;
+            }
+        }
+        if let Some(pattern) = decimal {
+            for (name, member) in object.iter().filter(|(k, _)| is_decimal(k)) {
+                self.node(pattern, member, &field(path, name), depth + 1)?;
             }
         }
         Ok(())

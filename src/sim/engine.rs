@@ -14,18 +14,22 @@ use super::{
     plan::Plan,
     traffic::script,
 };
-use crate::model::{Stream, rng};
+use crate::model::{Stream, TaskSelection, rng};
 use crate::{
     adversary::Roles,
     design::{Deployed, DesignError, Setup},
     scenario::{RunConfig, Scenario},
 };
 
-/// How to run: threads and an optional progress counter.
+/// How to run: threads, the share of the conversations, and an optional progress counter.
 #[derive(Debug, Default)]
 pub struct RunOptions<'a> {
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// The conversations to simulate: task `I` of `N` takes those whose id `j` has
+    /// `j % N == I`. The plan and the roles are drawn whole in every task, so the tasks' metrics
+    /// add up to the whole run's. `None` is the whole run.
+    pub task: Option<TaskSelection>,
     /// Incremented by the number of messages of each finished conversation (all designs).
     pub progress: Option<&'a AtomicU64>,
 }
@@ -38,8 +42,10 @@ pub struct RunOutput {
     pub designs: Vec<Box<dyn Deployed>>,
     /// Who was compromised or warranted.
     pub roles: Roles,
-    /// Conversations in the plan.
+    /// Conversations in the plan (all tasks').
     pub conversations: u64,
+    /// The share of the conversations simulated.
+    pub task: TaskSelection,
     /// Wall-clock seconds of the simulation (plan included).
     pub wall_seconds: f64,
     /// Worker threads used.
@@ -99,24 +105,7 @@ pub fn run_config(
     let started = Instant::now();
     let horizon = config.horizon;
     let adversary = config.adversary.as_ref();
-    let rotation = adversary.and_then(|a| a.detected_at);
-    let mut authority = rng(config.seed, Stream::Authority);
-    let thefts = adversary.map_or(&[][..], |a| &a.thefts);
-    let mut runs: Vec<Box<dyn Deployed>> = Vec::with_capacity(config.designs.len());
-    for (index, design) in config.designs.iter().enumerate() {
-        let mut setup = Setup {
-            seed: config.seed,
-            index,
-            horizon,
-            rotation,
-            authority: &mut authority,
-            thefts,
-        };
-        let deployed = design
-            .deploy(&mut setup)
-            .map_err(|source| EngineError::Design { index, source })?;
-        runs.push(deployed);
-    }
+    let mut runs = deploy(config)?;
     for (index, run) in runs.iter_mut().enumerate() {
         adjust(index, run.as_mut());
     }
@@ -133,12 +122,14 @@ pub fn run_config(
         roles: &roles,
         adversary,
     };
+    let task = options.task.unwrap_or(TaskSelection::WHOLE);
     let (plan, metrics) = pool.install(|| {
         let plan = Plan::build(scenario);
         let metrics = plan
             .conversations
             .par_iter()
             .enumerate()
+            .filter(|(id, _)| task.takes(*id as u64))
             .fold(
                 || RunMetrics::new(runs.len()),
                 |mut acc, (id, pair)| {
@@ -186,7 +177,32 @@ pub fn run_config(
         designs: runs,
         roles,
         conversations: plan.conversations.len() as u64,
+        task,
         wall_seconds: started.elapsed().as_secs_f64(),
         threads,
     })
+}
+
+/// Builds every design of `config` for its run, in scenario order: the same keys in every
+/// process, as they come from the scenario's seed alone.
+pub fn deploy(config: &RunConfig<'_>) -> Result<Vec<Box<dyn Deployed>>, EngineError> {
+    let adversary = config.adversary.as_ref();
+    let mut authority = rng(config.seed, Stream::Authority);
+    let thefts = adversary.map_or(&[][..], |a| &a.thefts);
+    let mut runs: Vec<Box<dyn Deployed>> = Vec::with_capacity(config.designs.len());
+    for (index, design) in config.designs.iter().enumerate() {
+        let mut setup = Setup {
+            seed: config.seed,
+            index,
+            horizon: config.horizon,
+            rotation: adversary.and_then(|a| a.detected_at),
+            authority: &mut authority,
+            thefts,
+        };
+        let deployed = design
+            .deploy(&mut setup)
+            .map_err(|source| EngineError::Design { index, source })?;
+        runs.push(deployed);
+    }
+    Ok(runs)
 }

@@ -13,6 +13,6 @@ pub mod plan;
 pub mod traffic;
 
 pub use self::{
-    engine::{EngineError, RunOptions, RunOutput, run, run_adjusted, run_config},
+    engine::{EngineError, RunOptions, RunOutput, deploy, run, run_adjusted, run_config},
     metrics::{DesignMetrics, RunMetrics},
 };

@@ -157,3 +157,12 @@ impl SweepError {
         }
     }
 }
+
+impl From<crate::model::TaskRangeError> for SweepError {
+    fn from(error: crate::model::TaskRangeError) -> Self {
+        SweepError::Invalid {
+            field: "--task".into(),
+            message: error.to_string(),
+        }
+    }
+}

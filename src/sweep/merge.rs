@@ -322,12 +322,12 @@ fn summarise(first: &TaskResult, grid: &Grid, items: &[(usize, &ItemResult)]) ->
 }
 
 /// The first 12 hex digits of a hash, for messages.
-fn short(hash: &str) -> &str {
+pub(crate) fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
 
 /// `0-3, 7, 9-10`, cut after 20 ranges.
-fn ranges(sorted: &[usize]) -> String {
+pub(crate) fn ranges(sorted: &[usize]) -> String {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for &j in sorted {
         match spans.last_mut() {

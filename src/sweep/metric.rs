@@ -4,30 +4,17 @@
 //! points into the summary's top level instead. **Measured** (machine-dependent, different on
 //! every run) are: in a design entry, anything under `cpu_ns_per_message`,
 //! `messages_per_cpu_second` and `cpu_ratio_vs_plain`; at the top level, `wall_seconds`,
-//! `messages_per_second`, `peak_memory_bytes` and `threads`. Every other figure derives from
+//! `messages_per_second`, `peak_memory_bytes`, `threads` and `tasks`
+//! ([`crate::report::MEASURED_RUN_FIELDS`]). Every other figure derives from
 //! deterministic counts and is identical for a given scenario and seed.
 
 use serde_json::{Map, Value};
 
 use super::pointer;
+use crate::report::{MEASURED_DESIGN_FIELDS, MEASURED_RUN_FIELDS};
 
 /// The prefix of metric paths that point into the summary's top level.
 pub const RUN_PREFIX: &str = "/run";
-
-/// Measured fields of a design entry.
-const MEASURED_DESIGN_FIELDS: [&str; 3] = [
-    "cpu_ns_per_message",
-    "messages_per_cpu_second",
-    "cpu_ratio_vs_plain",
-];
-
-/// Measured fields of the summary's top level.
-const MEASURED_RUN_FIELDS: [&str; 4] = [
-    "wall_seconds",
-    "messages_per_second",
-    "peak_memory_bytes",
-    "threads",
-];
 
 /// Whether the metric at `path` is measured (varies run to run) rather than deterministic.
 pub fn is_measured(path: &str) -> bool {

@@ -18,10 +18,10 @@
 
 mod bundled;
 mod check;
-mod checksum;
+pub(crate) mod checksum;
 mod error;
 mod figures;
-mod file;
+pub(crate) mod file;
 mod grid;
 mod merge;
 mod metric;
@@ -33,6 +33,7 @@ mod spec;
 mod stats;
 mod task;
 
+pub(crate) use self::merge::{ranges, short};
 pub use self::{
     bundled::{BUNDLED, bundled},
     error::SweepError,

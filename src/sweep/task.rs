@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Sweep, SweepError, SweepSpec, file, metric};
+pub use crate::model::TaskSelection;
 use crate::{
     report::Summary,
     sim::{RunOptions, run},
@@ -24,63 +25,6 @@ use crate::{
 pub const TASK_FORMAT: &str = "doormat-sweep-task";
 /// Version of the task result layout; bumped on any incompatible change (2: checksums).
 pub const TASK_SCHEMA_VERSION: u32 = 2;
-
-/// Task `index` of `of`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TaskSelection {
-    index: usize,
-    of: usize,
-}
-
-impl TaskSelection {
-    /// The whole sweep as one task.
-    pub const WHOLE: Self = Self { index: 0, of: 1 };
-
-    /// Task `index` of `of` (counted from 0).
-    pub fn new(index: usize, of: usize) -> Result<Self, SweepError> {
-        if of == 0 || index >= of {
-            return Err(SweepError::Invalid {
-                field: "--task".into(),
-                message: format!(
-                    "expected a task from 0 to {} of {of}, found {index}",
-                    of.saturating_sub(1)
-                ),
-            });
-        }
-        Ok(Self { index, of })
-    }
-
-    /// Its index.
-    pub fn index(&self) -> usize {
-        self.index
-    }
-
-    /// The number of tasks.
-    pub fn of(&self) -> usize {
-        self.of
-    }
-
-    /// Its items among `total`, in order.
-    pub fn items(&self, total: usize) -> Vec<usize> {
-        (self.index..total).step_by(self.of).collect()
-    }
-
-    /// The file a task's result goes to: `task-I-of-N.json`.
-    pub fn file_name(&self) -> String {
-        format!("task-{}-of-{}.json", self.index, self.of)
-    }
-
-    /// The task a file name `task-I-of-N.json` names (decimal, no leading zeros, `I < N`), if
-    /// it is one.
-    pub fn from_file_name(name: &str) -> Option<Self> {
-        let (index, of) = name
-            .strip_prefix("task-")?
-            .strip_suffix(".json")?
-            .split_once("-of-")?;
-        let task = Self::new(index.parse().ok()?, of.parse().ok()?).ok()?;
-        (task.file_name() == name).then_some(task)
-    }
-}
 
 /// One item's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -166,13 +110,20 @@ impl Sweep {
             seed: item.seed,
             ..point.scenario.clone()
         };
-        let output =
-            run(&scenario, &RunOptions { threads, progress }).map_err(|error| SweepError::Run {
-                item: index,
-                assignment: self.assignment(item.point),
-                seed: item.seed,
-                error,
-            })?;
+        let output = run(
+            &scenario,
+            &RunOptions {
+                threads,
+                progress,
+                ..RunOptions::default()
+            },
+        )
+        .map_err(|error| SweepError::Run {
+            item: index,
+            assignment: self.assignment(item.point),
+            seed: item.seed,
+            error,
+        })?;
         let summary = Summary::new(&scenario, &output);
         let json = serde_json::to_value(&summary).unwrap_or_default();
         let designs = summary
@@ -220,8 +171,8 @@ impl Sweep {
             doormat_version: env!("CARGO_PKG_VERSION").into(),
             sweep: self.name().into(),
             sweep_hash: self.hash().into(),
-            task: task.index,
-            of: task.of,
+            task: task.index(),
+            of: task.of(),
             items_total: self.grid().items(),
             spec: self.spec().clone(),
             scenario: self.base_scenario().clone(),
@@ -261,39 +212,5 @@ impl TaskResult {
             }
         }
         file::parse_strict(text)
-    }
-}
-
-#[cfg(test)]
-mod test {
-    use super::*;
-
-    #[test]
-    fn tasks_take_every_nth_item() {
-        let task = TaskSelection::new(1, 3).unwrap();
-        assert_eq!(task.items(8), vec![1, 4, 7]);
-        assert_eq!(task.file_name(), "task-1-of-3.json");
-        assert!(TaskSelection::new(3, 3).is_err());
-        assert!(TaskSelection::new(0, 0).is_err());
-        assert_eq!(TaskSelection::WHOLE.items(3), vec![0, 1, 2]);
-    }
-
-    #[test]
-    fn only_canonical_task_file_names_name_a_task() {
-        assert_eq!(
-            TaskSelection::from_file_name("task-2-of-3.json"),
-            Some(TaskSelection::new(2, 3).unwrap())
-        );
-        for name in [
-            "task-3-of-3.json",
-            "task-02-of-3.json",
-            "task-+1-of-3.json",
-            "task-1-of-3.json.bak",
-            "task-1-of-3-of-4.json",
-            "Task-1-of-3.json",
-            "task--of-3.json",
-        ] {
-            assert_eq!(TaskSelection::from_file_name(name), None, "{name}");
-        }
     }
 }

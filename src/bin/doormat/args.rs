@@ -25,6 +25,13 @@ pub(crate) enum Command {
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
+        /// Simulate only task I of N (the conversations j with j % N == I) and write
+        /// `<out>/<name>/task-I-of-N.json`; `doormat merge` makes the run's results from all N.
+        #[arg(long, value_name = "I", requires = "of")]
+        task: Option<usize>,
+        /// The number of tasks the run is split into, at most 1,000,000.
+        #[arg(long, value_name = "N", requires = "task", value_parser = tasks)]
+        of: Option<usize>,
         /// Folder that receives `<name>/` (default: `results`).
         #[arg(long, default_value = "results")]
         out: PathBuf,
@@ -60,9 +67,11 @@ pub(crate) enum Command {
         #[arg(long)]
         allow_long: bool,
     },
-    /// Merge a sweep's task results into sweep.json, sweep.csv and sweep-measured.json.
+    /// Merge task results: a run's into `<out>/<name>/` (summary.json, the CSVs, the figures,
+    /// report.html), or a sweep's into sweep.json, sweep.csv and sweep-measured.json.
     Merge {
-        /// Task result files (task-I-of-N.json), or folders: every task-*-of-*.json in them.
+        /// Task result files (task-I-of-N.json) of one run or one sweep, or folders: every
+        /// task-*-of-*.json in them.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// Folder that receives `<sweep name>/` (default: `results`).
@@ -115,5 +124,14 @@ fn threads(text: &str) -> Result<usize, String> {
         _ => Err(format!(
             "expected 0 (one per core) to {MAX_THREADS} threads"
         )),
+    }
+}
+
+/// `--of` of a run: 1 to [`doormat::split::MAX_RUN_TASKS`].
+fn tasks(text: &str) -> Result<usize, String> {
+    let most = doormat::split::MAX_RUN_TASKS;
+    match text.parse::<usize>() {
+        Ok(n) if (1..=most).contains(&n) => Ok(n),
+        _ => Err(format!("expected 1 to {most} tasks")),
     }
 }

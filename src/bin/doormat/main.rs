@@ -2,6 +2,7 @@
 //! code 2.
 
 mod args;
+mod merge;
 mod plot;
 mod run;
 mod sweep;
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use doormat::{
+    model::TaskSelection,
     report::Summary,
     scenario::{BUNDLED, Budget, Scenario, ScenarioError, bundled},
 };
@@ -33,15 +35,21 @@ fn dispatch(args: Args) -> Result<()> {
             scenario,
             threads,
             seed,
+            task,
+            of,
             out,
             quiet,
             allow_long,
         } => {
+            let task = match (task, of) {
+                (Some(index), Some(of)) => Some(TaskSelection::new(index, of)?),
+                _ => None,
+            };
             let mut scenario = load(scenario.as_deref().unwrap_or("default"))?;
             if let Some(seed) = seed {
                 scenario.seed = seed;
             }
-            run::run(&scenario, threads, &out, quiet, allow_long)
+            run::run(&scenario, threads, task, &out, quiet, allow_long)
         }
         Command::Sweep {
             sweep,
@@ -52,7 +60,7 @@ fn dispatch(args: Args) -> Result<()> {
             quiet,
             allow_long,
         } => sweep::sweep(&sweep, task.zip(of), threads, &out, quiet, allow_long),
-        Command::Merge { inputs, out, quiet } => sweep::merge(&inputs, &out, quiet),
+        Command::Merge { inputs, out, quiet } => merge::merge(&inputs, &out, quiet),
         Command::Validate {
             scenario,
             allow_long,

@@ -6,30 +6,45 @@ use std::{
     time::Duration,
 };
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use doormat::{
-    report::{ResultsFolder, Summary, write_results},
+    model::TaskSelection,
+    report::{ResultsFolder, Summary, peak_memory_bytes, write_results},
     scenario::{Budget, Scenario},
     sim::{RunOptions, engine::expected_messages, run as simulate},
+    split::{RunTask, write_run_task},
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Runs `scenario`: refuses it before anything is allocated if its estimate exceeds this
-/// machine's budget, and before anything is simulated if its results folder cannot be written.
+/// Runs `scenario`, whole or task `I` of `N` of it: refuses it before anything is allocated if
+/// its estimate exceeds this machine's budget, and before anything is simulated if its results
+/// folder cannot be written. A whole run writes `<out>/<name>/` (replaced whole); a task writes
+/// only `<out>/<name>/task-I-of-N.json`, so tasks can run side by side.
 pub(crate) fn run(
     scenario: &Scenario,
     threads: usize,
+    task: Option<TaskSelection>,
     out: &Path,
     quiet: bool,
     allow_long: bool,
 ) -> Result<()> {
+    let of = task.map_or(1, |t| t.of());
     scenario
         .estimate()
+        .for_task(of)
         .check(&Budget::of_machine(allow_long), self::threads(threads))?;
-    let folder = ResultsFolder::begin(&out.join(&scenario.name))?;
+    let dir = out.join(&scenario.name);
+    let folder = match task {
+        None => Some(ResultsFolder::begin(&dir)?),
+        Some(_) => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("{}: cannot create this folder", dir.display()))?;
+            None
+        }
+    };
     let progress = AtomicU64::new(0);
     let done = AtomicBool::new(false);
-    let total = expected_messages(scenario) * scenario.designs.len() as u64;
+    let total = expected_messages(scenario) * scenario.designs.len() as u64 / of as u64;
     let output = std::thread::scope(|scope| {
         if !quiet {
             scope.spawn(|| show_progress(&progress, &done, total));
@@ -38,18 +53,57 @@ pub(crate) fn run(
             scenario,
             &RunOptions {
                 threads,
+                task,
                 progress: Some(&progress),
             },
         );
         done.store(true, Ordering::Relaxed);
         output
     })?;
-    let summary = Summary::new(scenario, &output);
-    write_results(folder.path(), &summary)?;
-    let figures = crate::plot::draw(folder.path(), &summary)?;
+    let failed: u64 = output.metrics.designs.iter().map(|d| d.failed).sum();
+    match folder {
+        Some(folder) => finish(folder, &Summary::new(scenario, &output), false, quiet)?,
+        None => {
+            let result = RunTask::new(scenario, &output, peak_memory_bytes(), batch_job());
+            let file = write_run_task(&dir, &result)?;
+            if !quiet {
+                println!(
+                    "{}: task {} of {}, {:.1} s on {} threads; result: {} (merge with `doormat merge {}`)",
+                    scenario.name,
+                    output.task.index(),
+                    output.task.of(),
+                    output.wall_seconds,
+                    output.threads,
+                    file.display(),
+                    dir.display()
+                );
+            }
+        }
+    }
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} messages failed to decrypt or to pass their checks"
+    );
+    Ok(())
+}
+
+/// Writes a run's results into `folder`'s staging folder (`summary.json`, the CSVs, the figures
+/// and `report.html`), keeps the task files already there if `keep_tasks` (a merge), swaps the
+/// folder in whole, and prints the table and where the files went.
+pub(crate) fn finish(
+    folder: ResultsFolder,
+    summary: &Summary,
+    keep_tasks: bool,
+    quiet: bool,
+) -> Result<()> {
+    write_results(folder.path(), summary)?;
+    let figures = crate::plot::draw(folder.path(), summary)?;
+    if keep_tasks {
+        folder.carry_over(|name| TaskSelection::from_file_name(name).is_some())?;
+    }
     let dir = folder.commit()?;
     if !quiet {
-        print_table(&summary);
+        print_table(summary);
         println!(
             "results: {}/summary.json, designs.csv, timeseries.csv{}",
             dir.display(),
@@ -65,12 +119,17 @@ pub(crate) fn run(
             dir.display()
         );
     }
-    let failed: u64 = summary.designs.iter().map(|d| d.counts.failed).sum();
-    anyhow::ensure!(
-        failed == 0,
-        "{failed} messages failed to decrypt or to pass their checks"
-    );
     Ok(())
+}
+
+/// The batch job running this process, if any: Slurm's `<array job id>_<task id>`, or its job
+/// id. Recorded in a task result as provenance; it changes nothing in the run.
+fn batch_job() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    match (var("SLURM_ARRAY_JOB_ID"), var("SLURM_ARRAY_TASK_ID")) {
+        (Some(job), Some(task)) => Some(format!("slurm {job}_{task}")),
+        _ => var("SLURM_JOB_ID").map(|job| format!("slurm {job}")),
+    }
 }
 
 /// The worker threads a run will use: `requested`, or one per core for 0.

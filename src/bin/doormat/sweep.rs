@@ -2,7 +2,7 @@
 //! merge task results; write `sweep.json`, `sweep.csv` and `sweep-measured.json`.
 
 use std::{
-    path::{Path, PathBuf},
+    path::Path,
     sync::atomic::{AtomicBool, AtomicU64, Ordering},
     time::Duration,
 };
@@ -14,8 +14,7 @@ use doormat::{
     sim::engine::expected_messages,
     sweep::{
         BUNDLED, ItemResult, Merged, SWEEP_CSV, SWEEP_JSON, SWEEP_MEASURED_JSON, Sweep,
-        SweepResult, TaskSelection, bundled, check_name, merge as merge_tasks, read_task,
-        write_sweep, write_task,
+        SweepResult, TaskSelection, bundled, merge as merge_tasks, write_sweep, write_task,
     },
 };
 use indicatif::{ProgressBar, ProgressStyle};
@@ -87,41 +86,6 @@ pub(crate) fn sweep(
     Ok(())
 }
 
-/// `doormat merge`: task result files, or folders of them, into one result.
-pub(crate) fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut found = task_files(input)?;
-            anyhow::ensure!(
-                !found.is_empty(),
-                "{}: no task-I-of-N.json file in this folder",
-                input.display()
-            );
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(input.clone());
-        }
-    }
-    let tasks = files
-        .iter()
-        .map(|file| Ok((file.display().to_string(), read_task(file)?)))
-        .collect::<Result<Vec<_>>>()?;
-    let merged = merge_tasks(&tasks)?;
-    // The folder's name comes from the task files: `merge` has checked it against their specs,
-    // and it is checked again here, where it becomes a path, so it stays one folder in `out`.
-    check_name(&merged.result.sweep)?;
-    let folder = ResultsFolder::begin(&out.join(&merged.result.sweep))?;
-    finish(&merged, folder, quiet)?;
-    anyhow::ensure!(
-        merged.result.failed == 0,
-        "{} messages failed to decrypt or to pass their checks",
-        merged.result.failed
-    );
-    Ok(())
-}
-
 /// A sweep file, or a bundled sweep by name.
 fn load(source: &str) -> Result<Sweep> {
     let path = Path::new(source);
@@ -136,21 +100,6 @@ fn load(source: &str) -> Result<Sweep> {
         );
     }
     Ok(Sweep::from_file(path)?)
-}
-
-/// The `task-*-of-*.json` files in `dir`, by name only: what each is (a FIFO, a folder) and
-/// whether its name is exactly `task-I-of-N.json` is checked when it is read.
-fn task_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry.with_context(|| format!("{}", dir.display()))?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with("task-") && name.contains("-of-") && name.ends_with(".json") {
-            files.push(path);
-        }
-    }
-    Ok(files)
 }
 
 /// Runs `items` one after the other, showing one bar over all their messages.
@@ -214,7 +163,7 @@ fn describe(sweep: &Sweep, index: usize) -> String {
 
 /// Writes the merged files and draws the plots into `folder`'s staging folder, keeps the task
 /// files already there, swaps the folder in whole, and prints where the files went.
-fn finish(merged: &Merged, folder: ResultsFolder, quiet: bool) -> Result<()> {
+pub(crate) fn finish(merged: &Merged, folder: ResultsFolder, quiet: bool) -> Result<()> {
     write_sweep(folder.path(), merged)?;
     draw_sweep_plots(&merged.result, folder.path())?;
     folder.carry_over(|name| TaskSelection::from_file_name(name).is_some())?;

@@ -15,6 +15,7 @@ fn run_with(s: &Scenario, adjust: impl Fn(usize, &mut dyn Deployed)) -> Summary 
     let options = RunOptions {
         threads: 2,
         progress: None,
+        ..RunOptions::default()
     };
     Summary::new(s, &run_adjusted(s, &options, adjust).unwrap())
 }

@@ -45,6 +45,7 @@ pub(crate) fn summarise(scenario: &Scenario) -> Summary {
         &RunOptions {
             threads: 2,
             progress: None,
+            ..RunOptions::default()
         },
     )
     .unwrap();

@@ -25,6 +25,7 @@ fn counts(scenario: &Scenario) -> Vec<DesignMetrics> {
     let options = RunOptions {
         threads: 1,
         progress: None,
+        ..RunOptions::default()
     };
     run(scenario, &options).unwrap().metrics.designs
 }

@@ -18,6 +18,7 @@ fn one_and_two_threads_give_identical_results() {
             &RunOptions {
                 threads,
                 progress: None,
+                ..RunOptions::default()
             },
         )
         .unwrap();

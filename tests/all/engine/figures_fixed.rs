@@ -15,32 +15,10 @@ use serde_json::Value;
 
 use super::shrunk;
 
-/// Top-level and per-design fields that are measured, not simulated.
-const MEASURED: [&str; 5] = [
-    "threads",
-    "wall_seconds",
-    "messages_per_second",
-    "peak_memory_bytes",
-    "doormat_version",
-];
-const MEASURED_PER_DESIGN: [&str; 3] = [
-    "cpu_ns_per_message",
-    "cpu_ratio_vs_plain",
-    "messages_per_cpu_second",
-];
-
-/// `summary` as JSON, without its measured fields.
+/// `summary` as JSON, without its measured fields and doormat's version.
 fn deterministic(summary: &Summary) -> Value {
-    let mut json = serde_json::to_value(summary).unwrap();
-    let object = json.as_object_mut().unwrap();
-    for field in MEASURED {
-        object.remove(field);
-    }
-    for design in object["designs"].as_array_mut().unwrap() {
-        for field in MEASURED_PER_DESIGN {
-            design.as_object_mut().unwrap().remove(field);
-        }
-    }
+    let mut json = summary.deterministic_part();
+    json.as_object_mut().unwrap().remove("doormat_version");
     json
 }
 
