@@ -2,6 +2,7 @@
 //! [`ResultsFolder`] that replaces the old results whole.
 
 mod adversary;
+mod compare;
 mod contract;
 mod files;
 mod framework;
@@ -15,6 +16,7 @@ pub use self::{
         AdversarySummary, Distribution, ExposureSummary, HealingCurve, HealingSummary,
         HourFraction, LawfulSummary, UnhealedShare,
     },
+    compare::{Comparison, compare_results},
     contract::SummaryError,
     files::{ReportError, ResultsFolder, write_atomic},
     measured::{

@@ -81,6 +81,14 @@ pub(crate) enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Compare two results folders figure by figure: exit 0 if every deterministic file is the
+    /// same (measured figures are named and skipped), 1 if any differs.
+    Compare {
+        /// A results folder, e.g. `results/default`.
+        a: PathBuf,
+        /// Another, e.g. the same run merged from tasks.
+        b: PathBuf,
+    },
     /// Check a scenario file and report every problem.
     Validate {
         /// A scenario file, or the name of a bundled scenario.

@@ -20,11 +20,51 @@ use doormat::{
 use crate::args::{Args, Command, SchemaKind};
 
 fn main() -> ExitCode {
-    match dispatch(Args::parse()) {
+    let args = Args::parse();
+    if let Command::Compare { a, b } = &args.command {
+        return compare(a, b);
+    }
+    match dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `doormat compare A B`: 0 if every deterministic file is the same, 1 if any differs, 2 if the
+/// folders cannot be read.
+fn compare(a: &std::path::Path, b: &std::path::Path) -> ExitCode {
+    for dir in [a, b] {
+        if !dir.is_dir() {
+            eprintln!("error: {}: not a results folder", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    match doormat::report::compare_results(a, b) {
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+        Ok(comparison) => {
+            for (file, why) in &comparison.skipped {
+                println!("skipped  {file}: {why}");
+            }
+            for (file, difference) in &comparison.differ {
+                println!("DIFFERS  {file}: {difference}");
+            }
+            println!(
+                "{} files the same, {} differ, {} measured and skipped",
+                comparison.same.len(),
+                comparison.differ.len(),
+                comparison.skipped.len()
+            );
+            if comparison.identical() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }
@@ -73,6 +113,12 @@ fn dispatch(args: Args) -> Result<()> {
                 scenario.name,
                 estimate.describe(threads)
             );
+            let tasks = estimate.suggested_tasks();
+            println!(
+                "{}: split into tasks of about an hour of one core: --of {tasks} (each task: {})",
+                scenario.name,
+                estimate.for_task(tasks).describe(1)
+            );
             estimate.check(&Budget::of_machine(allow_long), threads)?;
             println!(
                 "{}: fits this machine's budget: ready to run",
@@ -81,6 +127,7 @@ fn dispatch(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Plot { results } => plot::plot(&results),
+        Command::Compare { .. } => Ok(()),
         Command::List => {
             println!("bundled scenarios:");
             for (name, summary, _) in BUNDLED {
