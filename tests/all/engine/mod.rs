@@ -10,6 +10,7 @@ mod parser;
 mod parser_minor;
 mod properties;
 mod scenarios;
+mod tasks;
 mod validation;
 
 use doormat::scenario::Scenario;
