@@ -18,8 +18,10 @@
 //!   `report.html` for people.
 //! - [`sweep`]: a scenario over a grid of parameter values and seeds, split into tasks, merged.
 //! - [`split`]: one run split into tasks (its conversations), merged to the same figures.
+//! - [`batch`]: a split run or sweep as a Slurm job array and its merge job.
 
 pub mod adversary;
+pub mod batch;
 pub mod design;
 pub mod model;
 pub mod plot;

@@ -81,6 +81,9 @@ pub(crate) enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Write a ready-to-submit Slurm script: a run or a sweep as a job array of N tasks and a
+    /// merge job after it, into `<out>/<name>-slurm/submit.sh`.
+    Slurm(SlurmOptions),
     /// Compare two results folders figure by figure: exit 0 if every deterministic file is the
     /// same (measured figures are named and skipped), 1 if any differs.
     Compare {
@@ -110,6 +113,38 @@ pub(crate) enum Command {
         #[arg(value_enum, default_value_t = SchemaKind::Scenario)]
         of: SchemaKind,
     },
+}
+
+/// `doormat slurm`'s options.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SlurmOptions {
+    /// A scenario or a sweep: a file, or a bundled name.
+    pub(crate) source: String,
+    /// Tasks N: the run's conversations (or the sweep's items) split N ways.
+    #[arg(long, value_name = "N", value_parser = tasks)]
+    pub(crate) tasks: usize,
+    /// Array tasks running at once (the `%K` of `--array`); default: no limit.
+    #[arg(long, value_name = "K")]
+    pub(crate) parallel: Option<usize>,
+    /// The partition (default: the site's).
+    #[arg(long, value_name = "P")]
+    pub(crate) partition: Option<String>,
+    /// Time limit of each task, in Slurm's format (default: 3× the estimate, at least 10 min).
+    #[arg(long, value_name = "T")]
+    pub(crate) time: Option<String>,
+    /// Worker threads (and CPUs) per task.
+    #[arg(long, default_value_t = 1, value_parser = threads)]
+    pub(crate) threads: usize,
+    /// The site's `MaxArraySize` (`scontrol show config | grep MaxArraySize`): more tasks go to
+    /// several arrays.
+    #[arg(long, default_value_t = doormat::batch::DEFAULT_MAX_ARRAY_SIZE)]
+    pub(crate) max_array_size: usize,
+    /// Folder that receives `<name>/` (default: `results`); must be shared with the nodes.
+    #[arg(long, default_value = "results")]
+    pub(crate) out: PathBuf,
+    /// Let tasks run past the CPU budget (24 CPU-hours each).
+    #[arg(long)]
+    pub(crate) allow_long: bool,
 }
 
 /// The files `doormat schema` describes.

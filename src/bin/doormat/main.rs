@@ -5,6 +5,7 @@ mod args;
 mod merge;
 mod plot;
 mod run;
+mod slurm;
 mod sweep;
 
 use std::process::ExitCode;
@@ -128,6 +129,7 @@ fn dispatch(args: Args) -> Result<()> {
         }
         Command::Plot { results } => plot::plot(&results),
         Command::Compare { .. } => Ok(()),
+        Command::Slurm(options) => slurm::slurm(&options),
         Command::List => {
             println!("bundled scenarios:");
             for (name, summary, _) in BUNDLED {
@@ -158,7 +160,7 @@ fn dispatch(args: Args) -> Result<()> {
 const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
 /// Loads a scenario from a file, or a bundled one by name.
-fn load(source: &str) -> Result<Scenario> {
+pub(crate) fn load(source: &str) -> Result<Scenario> {
     let path = std::path::Path::new(source);
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,

@@ -87,7 +87,7 @@ pub(crate) fn sweep(
 }
 
 /// A sweep file, or a bundled sweep by name.
-fn load(source: &str) -> Result<Sweep> {
+pub(crate) fn load(source: &str) -> Result<Sweep> {
     let path = Path::new(source);
     if !path.exists() {
         if let Some(sweep) = bundled(source) {
