@@ -36,10 +36,12 @@ impl fmt::Display for ValidationErrors {
 pub const MAX_NAME_LEN: usize = 100;
 /// Most designs one scenario compares: each is a whole simulation of the population.
 pub const MAX_DESIGNS: usize = 64;
-/// Largest population the engine accepts: its per-user tables would outgrow memory beyond.
-pub const MAX_USERS: u64 = 50_000_000;
-/// Largest expected message count per design: about a day of CPU on two cores.
-pub const MAX_MESSAGES_PER_DESIGN: f64 = 2e10;
+/// Largest population the engine accepts: a nation (France has about 68 million people), with
+/// room; its per-user tables and plan would outgrow a node's memory well beyond.
+pub const MAX_USERS: u64 = 100_000_000;
+/// Largest expected message count per design: a year of that nation's traffic at 50 messages a
+/// day (1.2e12), for runs split into tasks on a cluster.
+pub const MAX_MESSAGES_PER_DESIGN: f64 = 2e12;
 impl Scenario {
     /// Checks every field; returns all problems found.
     pub fn validate(&self) -> Result<(), ValidationErrors> {

@@ -8,11 +8,11 @@
 //! metrics, which merge by addition (and union, for the users touched), add up to the same
 //! counts whatever the split.
 
-mod bitmap;
 mod error;
 mod files;
 mod merge;
 mod task;
+mod users;
 
 pub use self::{
     error::SplitError,

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{SplitError, bitmap};
+use super::{SplitError, users};
 use crate::{
     model::{TaskSelection, Timing},
     scenario::Scenario,
@@ -60,7 +60,7 @@ pub struct TaskDesign {
     pub label: String,
     /// The deterministic counts of this task's conversations.
     pub metrics: DesignMetrics,
-    /// The users who sent or received an exposed message, as a bitmap ([`bitmap`]); the
+    /// The users who sent or received an exposed message, as runs or a bitmap ([`users`]); the
     /// count in `metrics` is its size.
     pub users_touched: String,
     /// Measured CPU time of this task's conversations.
@@ -104,7 +104,7 @@ impl RunTask {
             .zip(&output.metrics.timing)
             .map(|((spec, metrics), timing)| TaskDesign {
                 label: spec.label(),
-                users_touched: bitmap::to_hex(&metrics.exposure.users),
+                users_touched: users::encode(&metrics.exposure.users),
                 metrics: metrics.clone(),
                 timing: *timing,
             })
@@ -149,13 +149,13 @@ impl RunTask {
 
     /// Parses a run task file, naming the JSON path, line and column of the first error, and
     /// refusing other formats and layouts and anything after the document. The sets of users
-    /// are read from their bitmaps. Whether it fits its scenario and checksum is checked by
+    /// are read back from their encoding. Whether it fits its scenario and checksum is checked by
     /// [`merge`](super::merge).
     pub fn from_json(text: &str) -> Result<Self, SplitError> {
         let mut task: RunTask = parse_strict(text)?;
         for (d, design) in task.designs.iter_mut().enumerate() {
             let field = format!(".designs[{d}].users_touched");
-            let users = bitmap::from_hex(&design.users_touched).map_err(|message| {
+            let users = users::decode(&design.users_touched).map_err(|message| {
                 SplitError::File(SweepError::Parse {
                     path: field.clone(),
                     message,
