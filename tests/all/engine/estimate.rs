@@ -155,6 +155,38 @@ fn the_cpu_budget_names_its_way_out() {
     );
 }
 
+/// A task of N takes a N-th of the CPU and the messages but all of the plan's memory, and the
+/// suggested split gives tasks of about an hour of one core; a national day suggests ~100
+/// tasks, a sweep-sized run 1.
+#[test]
+fn a_task_takes_its_share_of_the_cpu_and_the_whole_plan() {
+    let france: Scenario = serde_json::from_value(default_with(|s| {
+        s["population"]["users"] = json!(68_000_000);
+        s["designs"] = json!([{"kind": "plain"}]);
+        s.as_object_mut().unwrap().remove("adversary");
+        s.as_object_mut().unwrap().remove("lawful_access");
+    }))
+    .unwrap();
+    france.validate().unwrap();
+    let whole = france.estimate();
+    let tasks = whole.suggested_tasks();
+    let task = whole.for_task(tasks);
+    assert!((50..500).contains(&tasks), "{tasks} tasks");
+    assert!(
+        (0.5 * 3600.0..=3600.0).contains(&task.cpu_seconds),
+        "{} s a task",
+        task.cpu_seconds
+    );
+    let total = task.messages_per_design * tasks as f64;
+    assert!(
+        (total / whole.messages_per_design - 1.0).abs() < 1e-12,
+        "{total}"
+    );
+    assert_eq!(task.peak_memory_bytes(1), whole.peak_memory_bytes(1));
+    let small: Scenario = serde_json::from_value(default_with(|_| {})).unwrap();
+    assert_eq!(small.estimate().suggested_tasks(), 1);
+}
+
 /// Process CPU seconds and the engine's peak memory of a one-thread run of `scenario`.
 fn measure(dir: &Path, scenario: &Value) -> (f64, f64) {
     let file = dir.join("scenario.json");
