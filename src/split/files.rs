@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::{RUN_TASK_FORMAT, RUN_TASK_SCHEMA_VERSION, RunTask, SplitError, declared_format};
 use crate::{
-    model::TaskSelection,
     report::{ReportError, write_atomic},
-    sweep::{MAX_TASK_BYTES, SweepError, TASK_FORMAT, TaskResult, file::read_text},
+    sweep::{SweepError, TASK_FORMAT, TaskResult, file::read_task_text},
 };
 
 /// A task file: a run's or a sweep's.
@@ -19,7 +18,8 @@ pub enum TaskFile {
     Sweep(Box<TaskResult>),
 }
 
-/// Reads a task file, which must be a regular file of at most [`MAX_TASK_BYTES`] named
+/// Reads a task file, which must be a regular file of at most
+/// [`MAX_TASK_BYTES`](crate::sweep::MAX_TASK_BYTES) named
 /// `task-I-of-N.json` for the task its `task` and `of` fields say. Whether it fits the other
 /// tasks and its checksums is checked when the tasks merge.
 pub fn read_task_file(path: &Path) -> Result<TaskFile, SplitError> {
@@ -27,19 +27,7 @@ pub fn read_task_file(path: &Path) -> Result<TaskFile, SplitError> {
         SplitError::File(error) => SplitError::File(error.in_file(path)),
         other => other,
     };
-    // Read first, so that a missing file or a FIFO is named as such whatever its name.
-    let text = read_text(path, MAX_TASK_BYTES)?;
-    let name = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("");
-    let Some(named) = TaskSelection::from_file_name(name) else {
-        return Err(SplitError::File(SweepError::Unreadable {
-            path: path.to_path_buf(),
-            reason: "expected a task result named task-I-of-N.json (I < N, no leading zeros)"
-                .into(),
-        }));
-    };
+    let (text, named) = read_task_text(path)?;
     let file = match declared_format(&text) {
         Some((format, Some(RUN_TASK_SCHEMA_VERSION))) if format == RUN_TASK_FORMAT => {
             TaskFile::Run(Box::new(RunTask::from_json(&text).map_err(in_file)?))
@@ -72,7 +60,8 @@ pub fn read_task_file(path: &Path) -> Result<TaskFile, SplitError> {
         return Err(SplitError::Corrupt {
             source_name: path.display().to_string(),
             message: format!(
-                "`task` and `of` say task {task} of {of}, but the file is named {name}"
+                "`task` and `of` say task {task} of {of}, but the file is named {}",
+                named.file_name()
             ),
         });
     }

@@ -45,6 +45,27 @@ pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, SweepError> {
     })
 }
 
+/// The text of the task file at `path` and the task its name names: a regular file of at most
+/// [`MAX_TASK_BYTES`] named exactly `task-I-of-N.json`. The file is read first, so that a
+/// missing file or a FIFO is named as such whatever its name.
+pub(crate) fn read_task_text(
+    path: &Path,
+) -> Result<(String, crate::model::TaskSelection), SweepError> {
+    let text = read_text(path, MAX_TASK_BYTES)?;
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("");
+    match crate::model::TaskSelection::from_file_name(name) {
+        Some(named) => Ok((text, named)),
+        None => Err(SweepError::Unreadable {
+            path: path.to_path_buf(),
+            reason: "expected a task result named task-I-of-N.json (I < N, no leading zeros)"
+                .into(),
+        }),
+    }
+}
+
 /// Why `metadata` is not that of a regular file of at most `limit` bytes.
 fn check_kind(metadata: &std::fs::Metadata, limit: u64) -> Result<(), String> {
     let kind = metadata.file_type();

@@ -9,10 +9,7 @@ use std::{
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{
-    Merged, SweepError, SweepResult, TaskResult, TaskSelection,
-    file::{MAX_TASK_BYTES, read_text},
-};
+use super::{Merged, SweepError, SweepResult, TaskResult, TaskSelection, file::read_task_text};
 use crate::report::{ReportError, write_atomic};
 
 /// The merged result's file names.
@@ -22,30 +19,21 @@ pub const SWEEP_CSV: &str = "sweep.csv";
 /// The measured figures of every item.
 pub const SWEEP_MEASURED_JSON: &str = "sweep-measured.json";
 
-/// Reads a task result file, which must be a regular file of at most [`MAX_TASK_BYTES`] named
+/// Reads a task result file, which must be a regular file of at most
+/// [`MAX_TASK_BYTES`](super::MAX_TASK_BYTES) named
 /// `task-I-of-N.json` for the task its `task` and `of` fields say. Whether it fits its sweep and
 /// its checksums is checked by [`merge`](super::merge).
 pub fn read_task(path: &Path) -> Result<TaskResult, SweepError> {
-    // Read first, so that a missing file or a FIFO is named as such whatever its name.
-    let text = read_text(path, MAX_TASK_BYTES)?;
-    let name = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("");
-    let Some(named) = TaskSelection::from_file_name(name) else {
-        return Err(SweepError::Unreadable {
-            path: path.to_path_buf(),
-            reason: "expected a task result named task-I-of-N.json (I < N, no leading zeros)"
-                .into(),
-        });
-    };
+    let (text, named) = read_task_text(path)?;
     let task = TaskResult::from_json(&text).map_err(|error| error.in_file(path))?;
     if (task.task, task.of) != (named.index(), named.of()) {
         return Err(SweepError::Corrupt {
             source_name: path.display().to_string(),
             message: format!(
-                "`task` and `of` say task {} of {}, but the file is named {name}",
-                task.task, task.of
+                "`task` and `of` say task {} of {}, but the file is named {}",
+                task.task,
+                task.of,
+                named.file_name()
             ),
         });
     }
