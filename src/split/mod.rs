@@ -13,6 +13,7 @@ mod error;
 mod files;
 mod merge;
 mod task;
+mod totals;
 
 pub use self::{
     error::SplitError,
