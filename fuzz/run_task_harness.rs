@@ -74,6 +74,8 @@ pub(crate) const RUN_SCENARIO: &str = r#"{
 pub(crate) struct GenuineRun {
     /// Each task file's name and text, as `doormat run --task I --of 2` writes it.
     pub(crate) files: Vec<(String, String)>,
+    /// The same, parsed.
+    pub(crate) tasks: Vec<(String, RunTask)>,
     /// The deterministic part of the summary the genuine files merge to, which is also the
     /// one-process run's.
     pub(crate) deterministic: String,
@@ -113,6 +115,7 @@ pub(crate) static RUN_TASK_GENUINE: LazyLock<GenuineRun> = LazyLock::new(|| {
     );
     GenuineRun {
         files,
+        tasks,
         deterministic,
     }
 });
@@ -132,13 +135,7 @@ pub(crate) fn run_task(data: &[u8]) {
 
 /// The genuine task files, parsed.
 fn genuine_tasks() -> Vec<(String, RunTask)> {
-    RUN_TASK_FILES
-        .iter()
-        .map(|(name, text)| {
-            let task = RunTask::from_json(text).expect("a genuine run task parses");
-            (name.clone(), task)
-        })
-        .collect()
+    RUN_TASK_GENUINE.tasks.clone()
 }
 
 /// `data` as NUL-separated run task files.
