@@ -20,6 +20,10 @@
 //! - [`task`] (in `task_harness.rs`): sweep and task result files parse, merge or fail
 //!   cleanly; a merge names one folder inside `--out` and covers every item once; and any edit
 //!   to a genuine task file that changes what it means is refused at merge.
+//! - [`run_task`] (in `run_task_harness.rs`): a run's task files parse, merge or fail cleanly;
+//!   a merge holds every task once from files whose checksums and hashes hold, and gives the
+//!   genuine summary from the genuine files; any edit to a genuine file that changes what it
+//!   means is refused, and a forged one (checksums recomputed) merges or fails cleanly.
 #![allow(
     clippy::expect_used,
     reason = "fuzzing harness: a failed expectation is a finding, and must panic"
@@ -46,8 +50,25 @@ mod task_harness;
 )]
 pub(crate) use self::task_harness::{EDIT, TASK_FILES, task, task_seeds};
 
+#[path = "run_task_harness.rs"]
+mod run_task_harness;
+#[allow(
+    unused_imports,
+    reason = "the fuzz targets use only `run_task`; the tests use the rest"
+)]
+pub(crate) use self::run_task_harness::{
+    RESEAL, RUN_SCENARIO, RUN_TASK_FILES, RUN_TASK_GENUINE, run_task, run_task_seeds,
+};
+
 /// The fuzz targets, which are also the folder names under `fuzz/corpus/`.
-pub(crate) const TARGETS: [&str; 5] = ["decode", "decrypt", "interaction", "scenario", "task"];
+pub(crate) const TARGETS: [&str; 6] = [
+    "decode",
+    "decrypt",
+    "interaction",
+    "scenario",
+    "task",
+    "run_task",
+];
 
 /// Runs the harness of `target` on `data`.
 pub(crate) fn run(target: &str, data: &[u8]) {
@@ -59,6 +80,7 @@ pub(crate) fn run(target: &str, data: &[u8]) {
         }
         "scenario" => scenario(data),
         "task" => task(data),
+        "run_task" => run_task(data),
         other => unreachable!("no fuzz target named {other}"),
     }
 }

@@ -1,11 +1,17 @@
 //! Merging a run's tasks into the run's summary. No field of a task file is trusted alone: the
 //! scenario is parsed and validated again from the text each file embeds, its hash recomputed,
 //! every file checked against its checksum and against the first file, and the tasks must be
-//! each of `0..N` once. The metrics then add up exactly, in any order; the plan's facts that the
-//! summary needs (the roles, each design's secrets) are drawn again from the scenario's seed,
-//! which costs what the adversary and the warrants hold, not what the run sent.
+//! each of `0..N` once. Their counts must be ones a run can give and add up within their range
+//! (`totals`), since a forger can recompute a checksum. The metrics then add up exactly, in any
+//! order; the plan's facts that the summary needs (the roles, each design's secrets) are drawn
+//! again from the scenario's seed, which costs what the adversary and the warrants hold, not
+//! what the run sent.
 
-use super::{RunTask, SplitError, task::scenario_hash};
+use super::{
+    RunTask, SplitError,
+    task::scenario_hash,
+    totals::{check_counts, check_totals},
+};
 use crate::sweep::{ranges, short};
 use crate::{
     adversary::Roles,
@@ -19,6 +25,11 @@ pub fn merge(tasks: &[(String, RunTask)]) -> Result<Summary, SplitError> {
     let Some((first_name, first)) = tasks.first() else {
         return Err(SplitError::NoTasks);
     };
+    // Each file against itself first, so that an edited file is the one named, wherever it is
+    // in the list, rather than a genuine one compared with it.
+    for (name, task) in tasks {
+        sealed(name, task)?;
+    }
     for (name, task) in tasks {
         let mismatch = |difference: String| SplitError::Mismatch {
             first: first_name.clone(),
@@ -52,6 +63,10 @@ pub fn merge(tasks: &[(String, RunTask)]) -> Result<Summary, SplitError> {
         check(name, task, first, &scenario)?;
     }
     cover(tasks)?;
+    for (name, task) in tasks {
+        check_counts(name, task, &scenario)?;
+    }
+    check_totals(tasks, scenario.designs.len())?;
     let mut metrics = RunMetrics::new(scenario.designs.len());
     for (_, task) in tasks {
         let mut part = RunMetrics::new(0);
@@ -109,8 +124,26 @@ fn corrupt(name: &str, message: String) -> SplitError {
     }
 }
 
-/// Checks every field of `task` (called `name`) against its checksum, its scenario and the
-/// first task of the merge.
+/// Checks `task` (called `name`) against its checksum, and its scenario hash against its
+/// scenario and doormat version.
+fn sealed(name: &str, task: &RunTask) -> Result<(), SplitError> {
+    if task.checksum != task.expected_checksum() {
+        return Err(corrupt(
+            name,
+            "`checksum` does not match the file's content (edited or damaged)".into(),
+        ));
+    }
+    if task.scenario_hash != scenario_hash(&task.doormat_version, &task.scenario) {
+        return Err(corrupt(
+            name,
+            "`scenario_hash` does not match its scenario and doormat version (edited?)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks every field of `task` (called `name`), whose checksum and hash hold, against its
+/// scenario and the first task of the merge.
 fn check(
     name: &str,
     task: &RunTask,
@@ -118,18 +151,8 @@ fn check(
     scenario: &Scenario,
 ) -> Result<(), SplitError> {
     let corrupt = |message: String| corrupt(name, message);
-    if task.checksum != task.expected_checksum() {
-        return Err(corrupt(
-            "`checksum` does not match the file's content (edited or damaged)".into(),
-        ));
-    }
     if task.scenario != first.scenario {
         return Err(corrupt("`scenario` differs from the first task's".into()));
-    }
-    if task.scenario_hash != scenario_hash(&task.doormat_version, &task.scenario) {
-        return Err(corrupt(
-            "`scenario_hash` does not match its scenario and doormat version (edited?)".into(),
-        ));
     }
     if task.name != scenario.name {
         return Err(corrupt(format!(

@@ -12,6 +12,7 @@ mod error;
 mod files;
 mod merge;
 mod task;
+mod totals;
 mod users;
 
 pub use self::{

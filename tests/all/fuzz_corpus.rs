@@ -10,7 +10,7 @@ use std::{fs, path::PathBuf};
 use doormat::protocol::message::WireMessage;
 use proptest::{collection::vec, prelude::*};
 
-use self::harness::{EDIT, FIXTURE, Stats, TARGETS, TASK_FILES};
+use self::harness::{EDIT, FIXTURE, RESEAL, RUN_TASK_FILES, Stats, TARGETS, TASK_FILES};
 
 fn corpus_dir(target: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -218,12 +218,171 @@ fn regenerate_task_corpus() {
     }
 }
 
-/// A genuine task file's edit script: which file, then one to five byte writes.
-fn task_edit_script() -> impl Strategy<Value = Vec<u8>> {
+/// The `run_task` seeds, made from a run's task files run now: genuine files merge (alone they
+/// miss a task, together they merge to the run's summary and pass every check of the harness),
+/// damaged and mismatched ones are refused, each edit script changes a genuine file in a way
+/// merge must refuse, except the one that writes back the byte that was there, and the forged
+/// counters at the top of their range are refused, naming the file and the field.
+#[test]
+fn run_task_seeds_exercise_merge_and_its_refusals() {
+    use doormat::split::{RunTask, merge, scenario_hash};
+    let parse = |bytes: &[u8]| RunTask::from_json(std::str::from_utf8(bytes).unwrap());
+    let genuine: Vec<(String, RunTask)> = RUN_TASK_FILES
+        .iter()
+        .map(|(name, text)| (name.clone(), RunTask::from_json(text).unwrap()))
+        .collect();
+    let merged = merge(&genuine).unwrap();
+    assert_eq!(
+        merged.deterministic_json(),
+        harness::RUN_TASK_GENUINE.deterministic
+    );
+    let error = merge(&genuine[..1]).unwrap_err().to_string();
+    assert!(error.contains("task-I-of-2.json for I in 1"), "{error}");
+    let edited = |bytes: &[u8]| {
+        let (k, ops) = (usize::from(bytes[1]), &bytes[2..]);
+        let mut text = RUN_TASK_FILES[k].1.clone().into_bytes();
+        for op in ops.chunks_exact(3) {
+            text[usize::from(u16::from_be_bytes([op[0], op[1]]))] = op[2];
+        }
+        (k, String::from_utf8(text).unwrap())
+    };
+    for (name, bytes) in harness::run_task_seeds() {
+        harness::run_task(&bytes);
+        let parts = || bytes.split(|&b| b == 0).map(|part| parse(part).unwrap());
+        let named = |tasks: Vec<RunTask>| -> Vec<(String, RunTask)> {
+            tasks
+                .into_iter()
+                .enumerate()
+                .map(|(i, task)| (format!("part-{i}.json"), task))
+                .collect()
+        };
+        match name.as_str() {
+            "task-0-of-2.json" | "task-1-of-2.json" => {
+                let error = merge(&named(parts().collect())).unwrap_err().to_string();
+                assert!(error.contains("1 of 2 tasks missing"), "{name}: {error}");
+            }
+            "both-tasks" | "both-tasks-reversed" => {
+                let summary = merge(&named(parts().collect())).unwrap();
+                assert_eq!(
+                    summary.deterministic_json(),
+                    harness::RUN_TASK_GENUINE.deterministic,
+                    "{name}"
+                );
+            }
+            "duplicated-task" => {
+                let error = merge(&named(parts().collect())).unwrap_err().to_string();
+                assert!(
+                    error.contains("appears twice") && error.contains("part-1.json"),
+                    "{name}: {error}"
+                );
+            }
+            "trailing-garbage" | "two-documents" | "truncated" => {
+                assert!(parse(&bytes).is_err(), "{name}")
+            }
+            "other-of" | "name-escapes-out" => {
+                // Edited in the text: the checksum no longer holds. Resealed, the header differs
+                // from the other task's.
+                let error = merge(&named(parts().collect())).unwrap_err().to_string();
+                assert!(
+                    error.contains("part-0.json") && error.contains("`checksum`"),
+                    "{name}: {error}"
+                );
+                let mut tasks: Vec<RunTask> = parts().collect();
+                tasks[0].scenario_hash =
+                    scenario_hash(&tasks[0].doormat_version, &tasks[0].scenario);
+                tasks[0].checksum = tasks[0].expected_checksum();
+                let error = merge(&named(tasks)).unwrap_err().to_string();
+                let field = if name == "other-of" {
+                    "split into 2 tasks vs 3"
+                } else {
+                    "\"../../x\""
+                };
+                assert!(
+                    error.contains("part-1.json and part-0.json") && error.contains(field),
+                    "{name}: {error}"
+                );
+            }
+            edit if edit.starts_with("edit-") => {
+                assert_eq!(bytes[0], EDIT, "{name}");
+                let (k, text) = edited(&bytes);
+                assert_eq!(
+                    text == RUN_TASK_FILES[k].1,
+                    name == "edit-nothing",
+                    "{name}"
+                );
+            }
+            reseal if reseal.starts_with("reseal-") => {
+                assert_eq!(bytes[0], RESEAL, "{name}");
+                let (k, text) = edited(&bytes);
+                let mut task = RunTask::from_json(&text).unwrap();
+                task.scenario_hash = scenario_hash(&task.doormat_version, &task.scenario);
+                task.checksum = task.expected_checksum();
+                let mut set = genuine.clone();
+                set[k].1 = task;
+                let result = merge(&set).map(|_| ()).map_err(|e| e.to_string());
+                match reseal {
+                    "reseal-sent-at-most" => {
+                        let error = result.unwrap_err();
+                        assert!(
+                            error.contains("task-") && error.contains("sent"),
+                            "{name}: {error}"
+                        );
+                    }
+                    "reseal-handshake-ns-at-most" => {
+                        let error = result.unwrap_err();
+                        assert!(
+                            error.contains("task-") && error.contains("handshake_ns"),
+                            "{name}: {error}"
+                        );
+                    }
+                    // A consistent forgery of a count: only a rerun could tell.
+                    "reseal-metric" => {}
+                    _ => assert!(result.is_err(), "{name}: a forgery merged"),
+                }
+            }
+            other => panic!("a run_task seed without a check: {other}"),
+        }
+    }
+}
+
+/// Every number in a genuine run task file is covered: a digit changed anywhere (header,
+/// scenario, counts, series, bitmaps, measured figures, checksum) is refused at merge unless the
+/// value it gives is the same, as the `run_task` harness checks. Every third digit of both
+/// files, so the test stays quick.
+#[test]
+fn a_changed_digit_anywhere_in_a_run_task_file_is_refused() {
+    let mut tried = 0;
+    for (k, (_, text)) in RUN_TASK_FILES.iter().enumerate() {
+        let digits = text.bytes().enumerate().filter(|(_, b)| b.is_ascii_digit());
+        for (at, digit) in digits.step_by(3) {
+            let [hi, lo] = u16::try_from(at).unwrap().to_be_bytes();
+            let other = if digit == b'9' { b'0' } else { digit + 1 };
+            harness::run_task(&[EDIT, k as u8, hi, lo, other]);
+            tried += 1;
+        }
+    }
+    assert!(tried > 100, "{tried}");
+}
+
+/// Writes the `run_task` seeds into `fuzz/corpus/run_task/`, from task files run now:
+/// `cargo test --test all -- --ignored regenerate_run_task_corpus`.
+#[test]
+#[ignore = "writes files: run by hand to refresh fuzz/corpus/run_task/"]
+fn regenerate_run_task_corpus() {
+    let dir = corpus_dir("run_task");
+    fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in harness::run_task_seeds() {
+        fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// A genuine task file's edit script, starting with `mode`: which file, then one to five byte
+/// writes.
+fn edit_script(mode: u8) -> impl Strategy<Value = Vec<u8>> {
     // Mostly digits, which keep the JSON valid and change a number.
     let byte = prop_oneof![3 => b'0'..=b'9', 1 => any::<u8>()];
-    (any::<u8>(), vec((any::<u16>(), byte), 1..6)).prop_map(|(which, writes)| {
-        let mut script = vec![EDIT, which];
+    (any::<u8>(), vec((any::<u16>(), byte), 1..6)).prop_map(move |(which, writes)| {
+        let mut script = vec![mode, which];
         for (at, byte) in writes {
             script.extend(at.to_be_bytes());
             script.push(byte);
@@ -242,8 +401,28 @@ proptest! {
     /// Any edit of a genuine task file that still parses is refused at merge exactly when it
     /// changes what the file means (see `harness::task`).
     #[test]
-    fn edited_task_files_merge_only_when_unchanged(script in task_edit_script()) {
+    fn edited_task_files_merge_only_when_unchanged(script in edit_script(EDIT)) {
         harness::task(&script);
+    }
+
+    /// Any edit of a genuine run task file that still parses is refused at merge exactly when
+    /// it changes what the file means (see `harness::run_task`).
+    #[test]
+    fn edited_run_task_files_merge_only_when_unchanged(script in edit_script(EDIT)) {
+        harness::run_task(&script);
+    }
+
+    /// A run task file edited and resealed (hash and checksum recomputed) merges or is refused,
+    /// and what merges passes every check of `harness::run_task`.
+    #[test]
+    fn forged_run_task_files_merge_or_fail_cleanly(script in edit_script(RESEAL)) {
+        harness::run_task(&script);
+    }
+
+    /// Arbitrary text as run task files: parsed, merged or refused, never a panic.
+    #[test]
+    fn arbitrary_run_task_text_never_panics(text in "[{}\\[\\]\":,0-9a-z_ \\x00-]{0,200}") {
+        harness::run_task(text.as_bytes());
     }
 
     /// Arbitrary text as sweep and task files: parsed, merged or refused, never a panic.

@@ -9,6 +9,7 @@ mod fuzz_corpus;
 mod plots;
 mod protocol;
 mod report;
+mod split;
 mod sweep;
 
 use doormat::{
