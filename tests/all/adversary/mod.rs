@@ -13,6 +13,7 @@ mod mutants_holdings;
 mod mutants_metrics;
 mod mutants_roles;
 mod mutants_spec;
+mod mutants_survival;
 mod mutants_validate;
 
 use doormat::model::{Stream, rng};

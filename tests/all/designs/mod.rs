@@ -28,6 +28,7 @@
 mod key_in_use;
 mod mutants_escrow;
 mod mutants_keys;
+mod mutants_policy;
 mod properties;
 mod support;
 
