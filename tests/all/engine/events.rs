@@ -310,3 +310,18 @@ fn task_tables_hold_the_whole_runs_rows() {
     assert!(together == whole, "the tasks' rows are not the whole run's");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A table that cannot be created is a clear error naming the file, not a panic, and a table
+/// dropped unfinished leaves no file behind.
+#[test]
+fn an_unwritable_table_is_an_error_and_an_unfinished_one_leaves_nothing() {
+    let dir = scratch("errors");
+    let path = dir.join("missing-folder/events.parquet");
+    let error = EventTable::create(&path, vec!["plain".into()], &[]).unwrap_err();
+    assert!(error.to_string().contains("missing-folder"), "{error}");
+    let path = dir.join("events.parquet");
+    let table = EventTable::create(&path, vec!["plain".into()], &[]).unwrap();
+    drop(table);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
