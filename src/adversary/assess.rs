@@ -7,6 +7,7 @@ use super::{
     config::Adversary,
     device,
     metrics::{Exposed, Exposure, Lawful, Reference},
+    verdicts::Verdicts,
 };
 use crate::{
     design::{
@@ -34,6 +35,8 @@ pub struct Outcome<'a> {
     pub implant: &'a mut Implant,
     /// What the authority obtained.
     pub lawful: &'a mut Lawful,
+    /// Per message, what was counted: for an event table (`None`: counts only).
+    pub verdicts: Option<&'a mut Verdicts>,
 }
 
 /// Measures one finished conversation into `metrics`: what the design's secrets read (its
@@ -43,7 +46,7 @@ pub fn assess(
     script: &[Scripted],
     context: &Context<'_>,
     design: &mut dyn DesignConversation,
-    metrics: Outcome<'_>,
+    mut metrics: Outcome<'_>,
 ) {
     let tap = transcript.tap(script);
     if let Some(adversary) = context.adversary {
@@ -59,10 +62,24 @@ pub fn assess(
             metrics.reference,
         );
         super::implants(transcript, script, adversary.detected_at, metrics.implant);
-        record(transcript, script, adversary, &readable, metrics.exposure);
+        record(
+            transcript,
+            script,
+            adversary,
+            &readable,
+            metrics.exposure,
+            metrics.verdicts.as_deref_mut(),
+        );
     }
     if !context.roles.targets.is_empty() {
-        lawful(transcript, &tap, context, design, metrics.lawful);
+        lawful(
+            transcript,
+            &tap,
+            context,
+            design,
+            metrics.lawful,
+            metrics.verdicts,
+        );
     }
 }
 
@@ -72,6 +89,7 @@ fn record(
     adversary: &Adversary,
     readable: &Readable,
     exposure: &mut Exposure,
+    mut verdicts: Option<&mut Verdicts>,
 ) {
     let detected = adversary.detected_at;
     for (index, message) in script.iter().enumerate() {
@@ -84,15 +102,20 @@ fn record(
     }
     let mut any = false;
     for (index, entry) in readable.readings().iter().enumerate() {
-        let Some(Reading {
-            at: readable_at,
-            compromise,
-            since: compromised_at,
-        }) = *entry
+        let Some(
+            reading @ Reading {
+                at: readable_at,
+                compromise,
+                since: compromised_at,
+            },
+        ) = *entry
         else {
             continue;
         };
         any = true;
+        if let Some(verdicts) = verdicts.as_deref_mut() {
+            verdicts.exposed[index] = Some(reading);
+        }
         let message = &script[index];
         exposure.record(&Exposed {
             sender: transcript.users[message.from.index()],
@@ -114,6 +137,7 @@ fn lawful(
     context: &Context<'_>,
     design: &mut dyn DesignConversation,
     lawful: &mut Lawful,
+    mut verdicts: Option<&mut Verdicts>,
 ) {
     let script = tap.script;
     // Only messages inside a warrant window of one of the two users matter: open nothing else.
@@ -152,6 +176,10 @@ fn lawful(
                 got |= obtained[side][index];
                 evades |= target.evades;
             }
+        }
+        if let Some(verdicts) = verdicts.as_deref_mut() {
+            verdicts.warranted[index] = true;
+            verdicts.obtained[index] = got;
         }
         let got = u64::from(got);
         if evades {

@@ -18,6 +18,7 @@ mod roles;
 pub mod spec;
 mod survival;
 mod transcript;
+mod verdicts;
 mod warrant;
 
 pub use self::{
@@ -30,5 +31,6 @@ pub use self::{
     spec::{AdversarySpec, Compromise, LawfulSpec},
     survival::Survival,
     transcript::{Copied, Transcript},
+    verdicts::Verdicts,
     warrant::{Issuer, Warrant},
 };

@@ -9,9 +9,13 @@ use std::time::Instant;
 
 use rand_chacha::ChaCha20Rng;
 
-use super::{metrics::DesignMetrics, plan::Pair};
+use super::{
+    events::{EventRow, Recorder},
+    metrics::DesignMetrics,
+    plan::Pair,
+};
 use crate::{
-    adversary::{self, Adversary, Copied, Roles, Transcript},
+    adversary::{self, Adversary, Copied, Roles, Transcript, Verdicts},
     design::superencrypt::SuperKey,
     design::{ConversationSetup, Deployed, DesignConversation, DesignError, Device, Sent},
     model::{
@@ -54,6 +58,19 @@ pub fn simulate(
     metrics: &mut DesignMetrics,
     timing: &mut Timing,
 ) {
+    simulate_recorded(setting, conversation, design, metrics, timing, None);
+}
+
+/// [`simulate`], also appending one event row per message to `events`' rows, for the design
+/// whose index `events` gives: filled where the counts are added, so they sum to them.
+pub fn simulate_recorded(
+    setting: &Setting<'_>,
+    conversation: &Conversation<'_>,
+    design: &dyn Deployed,
+    metrics: &mut DesignMetrics,
+    timing: &mut Timing,
+    events: Option<(u32, &mut Vec<EventRow>)>,
+) {
     let Some(first) = conversation.script.first() else {
         return;
     };
@@ -74,6 +91,8 @@ pub fn simulate(
         &mut crypto,
     ));
     let count = conversation.script.len();
+    let mut recorder =
+        events.map(|(index, rows)| Recorder::start(rows, index, id, users, conversation.script));
     let mut transcript = Transcript {
         conversation: id,
         users,
@@ -206,6 +225,9 @@ pub fn simulate(
                 metrics.dh_steps += u64::from(sent.dh_step);
                 metrics.plaintext_bytes += u64::from(message.size);
                 metrics.wire_bytes += sent.bytes.len() as u64;
+                if let Some(recorder) = recorder.as_mut() {
+                    recorder.sent(index, sent.bytes.len(), sent.dh_step);
+                }
                 let hour = (now / HOUR) as usize;
                 if metrics.sent_per_hour.len() <= hour {
                     metrics.sent_per_hour.resize(hour + 1, 0);
@@ -238,6 +260,9 @@ pub fn simulate(
                 if read.is_some_and(|text| text == truth) {
                     metrics.delivered += 1;
                     transcript.delivered[index] = true;
+                    if let Some(recorder) = recorder.as_mut() {
+                        recorder.delivered(index, now);
+                    }
                     if let Some(text) = received {
                         part.read(to, index, &text);
                     }
@@ -254,6 +279,7 @@ pub fn simulate(
     }
     take_copies(SimTime::MAX, &mut copies, &devices, &mut transcript);
     if capture {
+        let mut verdicts = recorder.as_ref().map(|_| Verdicts::new(count));
         measure(
             setting,
             conversation,
@@ -261,7 +287,11 @@ pub fn simulate(
             part.as_mut(),
             metrics,
             timing,
+            verdicts.as_mut(),
         );
+        if let (Some(recorder), Some(verdicts)) = (recorder.as_mut(), &verdicts) {
+            recorder.measured(verdicts);
+        }
     }
     timing.total_ns += elapsed_ns(started);
 }
@@ -274,6 +304,7 @@ fn measure(
     part: &mut dyn DesignConversation,
     metrics: &mut DesignMetrics,
     timing: &mut Timing,
+    verdicts: Option<&mut Verdicts>,
 ) {
     let clock = Instant::now();
     let context = adversary::Context {
@@ -285,6 +316,7 @@ fn measure(
         reference: &mut metrics.reference,
         implant: &mut metrics.implant,
         lawful: &mut metrics.lawful,
+        verdicts,
     };
     adversary::assess(transcript, conversation.script, &context, part, outcome);
     timing.adversary_ns += elapsed_ns(clock);

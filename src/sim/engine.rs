@@ -9,7 +9,8 @@ use std::{
 use rayon::prelude::*;
 
 use super::{
-    conversation::{Conversation, Setting, simulate},
+    conversation::{Conversation, Setting, simulate_recorded},
+    events::{EventError, EventRow, EventSink, in_chunks},
     metrics::RunMetrics,
     plan::Plan,
     traffic::script,
@@ -32,6 +33,9 @@ pub struct RunOptions<'a> {
     pub task: Option<TaskSelection>,
     /// Incremented by the number of messages of each finished conversation (all designs).
     pub progress: Option<&'a AtomicU64>,
+    /// Receives one row per message per design, in (conversation, design, message) order;
+    /// `None` records nothing.
+    pub events: Option<&'a dyn EventSink>,
 }
 
 /// What a run produced.
@@ -67,6 +71,9 @@ pub enum EngineError {
     /// The thread pool could not be built.
     #[error("thread pool: {0}")]
     Threads(String),
+    /// The event rows could not be written.
+    #[error("event table: {0}")]
+    Events(#[from] EventError),
 }
 
 /// Expected messages per design in a plan: what progress counts up to, per design.
@@ -125,53 +132,70 @@ pub fn run_config(
     let task = options.task.unwrap_or(TaskSelection::WHOLE);
     let (plan, metrics) = pool.install(|| {
         let plan = Plan::build(scenario);
-        let metrics = plan
-            .conversations
-            .par_iter()
-            .enumerate()
-            .filter(|(id, _)| task.takes(*id as u64))
-            .fold(
-                || RunMetrics::new(runs.len()),
-                |mut acc, (id, pair)| {
-                    let degree = |user: u32| f64::from(plan.degrees[user as usize].max(1));
-                    let rate = scenario.traffic.messages_per_user_per_day;
-                    let rates = [rate / degree(pair.a), rate / degree(pair.b)];
-                    let mut traffic = rng(
-                        scenario.seed,
-                        Stream::Traffic {
-                            conversation: id as u64,
-                        },
-                    );
-                    let script = script(&scenario.traffic, rates, horizon, &mut traffic);
-                    let conversation = Conversation {
-                        id: id as u64,
-                        pair: *pair,
-                        script: &script,
-                    };
-                    for (d, run) in runs.iter().enumerate() {
-                        simulate(
-                            &setting,
-                            &conversation,
-                            run.as_ref(),
-                            &mut acc.designs[d],
-                            &mut acc.timing[d],
-                        );
-                    }
-                    if let Some(progress) = options.progress {
-                        progress.fetch_add((script.len() * runs.len()) as u64, Ordering::Relaxed);
-                    }
-                    acc
-                },
-            )
-            .reduce(
-                || RunMetrics::new(runs.len()),
-                |mut a, b| {
-                    a += b;
-                    a
+        // One conversation under every design, with its rows if `rows` is given.
+        let one = |acc: &mut RunMetrics, id: usize, mut rows: Option<&mut Vec<EventRow>>| {
+            let pair = &plan.conversations[id];
+            let degree = |user: u32| f64::from(plan.degrees[user as usize].max(1));
+            let rate = scenario.traffic.messages_per_user_per_day;
+            let rates = [rate / degree(pair.a), rate / degree(pair.b)];
+            let mut traffic = rng(
+                scenario.seed,
+                Stream::Traffic {
+                    conversation: id as u64,
                 },
             );
+            let script = script(&scenario.traffic, rates, horizon, &mut traffic);
+            let conversation = Conversation {
+                id: id as u64,
+                pair: *pair,
+                script: &script,
+            };
+            for (d, run) in runs.iter().enumerate() {
+                simulate_recorded(
+                    &setting,
+                    &conversation,
+                    run.as_ref(),
+                    &mut acc.designs[d],
+                    &mut acc.timing[d],
+                    rows.as_deref_mut().map(|rows| (d as u32, rows)),
+                );
+            }
+            if let Some(progress) = options.progress {
+                progress.fetch_add((script.len() * runs.len()) as u64, Ordering::Relaxed);
+            }
+        };
+        let metrics = match options.events {
+            None => Ok(plan
+                .conversations
+                .par_iter()
+                .enumerate()
+                .filter(|(id, _)| task.takes(*id as u64))
+                .fold(
+                    || RunMetrics::new(runs.len()),
+                    |mut acc, (id, _)| {
+                        one(&mut acc, id, None);
+                        acc
+                    },
+                )
+                .reduce(
+                    || RunMetrics::new(runs.len()),
+                    |mut a, b| {
+                        a += b;
+                        a
+                    },
+                )),
+            Some(sink) => in_chunks(
+                plan.conversations.len(),
+                task,
+                runs.len(),
+                threads,
+                sink,
+                |acc, id, rows| one(acc, id, Some(rows)),
+            ),
+        };
         (plan, metrics)
     });
+    let metrics = metrics?;
     Ok(RunOutput {
         metrics,
         designs: runs,

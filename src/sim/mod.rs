@@ -4,10 +4,12 @@
 //! on one worker, seeded from (scenario seed, conversation id), then dropped. Conversations are
 //! independent, so memory stays small and any thread count gives the same counts. A
 //! conversation's traffic comes from its own random stream, separate from its cryptography, so
-//! every design carries exactly the same messages: comparisons are paired.
+//! every design carries exactly the same messages: comparisons are paired. With an event sink
+//! (`events`), the run also yields one row per message per design, in a fixed order.
 
 pub mod conversation;
 pub mod engine;
+pub mod events;
 pub mod metrics;
 pub mod plan;
 pub mod traffic;

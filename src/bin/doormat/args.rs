@@ -41,6 +41,10 @@ pub(crate) enum Command {
         /// Run even if the estimate exceeds the CPU budget (24 CPU-hours).
         #[arg(long)]
         allow_long: bool,
+        /// Also write one row per message per design as Parquet: `<out>/<name>/events.parquet`,
+        /// or `events-task-I-of-N.parquet` for a task.
+        #[arg(long)]
+        events: bool,
     },
     /// Run a parameter sweep, or one task of it, and write <out>/<sweep name>/.
     Sweep {

@@ -81,6 +81,7 @@ fn dispatch(args: Args) -> Result<()> {
             out,
             quiet,
             allow_long,
+            events,
         } => {
             let task = match (task, of) {
                 (Some(index), Some(of)) => Some(TaskSelection::new(index, of)?),
@@ -90,7 +91,7 @@ fn dispatch(args: Args) -> Result<()> {
             if let Some(seed) = seed {
                 scenario.seed = seed;
             }
-            run::run(&scenario, threads, task, &out, quiet, allow_long)
+            run::run(&scenario, threads, task, &out, quiet, allow_long, events)
         }
         Command::Sweep {
             sweep,

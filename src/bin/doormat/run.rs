@@ -11,7 +11,12 @@ use doormat::{
     model::TaskSelection,
     report::{ResultsFolder, Summary, peak_memory_bytes, write_results},
     scenario::{Budget, Scenario},
-    sim::{RunOptions, engine::expected_messages, run as simulate},
+    sim::{
+        RunOptions,
+        engine::expected_messages,
+        events::{EventSink, EventTable},
+        run as simulate,
+    },
     split::{RunTask, write_run_task},
 };
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,7 +24,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// Runs `scenario`, whole or task `I` of `N` of it: refuses it before anything is allocated if
 /// its estimate exceeds this machine's budget, and before anything is simulated if its results
 /// folder cannot be written. A whole run writes `<out>/<name>/` (replaced whole); a task writes
-/// only `<out>/<name>/task-I-of-N.json`, so tasks can run side by side.
+/// only `<out>/<name>/task-I-of-N.json`, so tasks can run side by side. With `events`, a whole
+/// run adds `events.parquet` to its folder and a task writes `events-task-I-of-N.parquet`.
 pub(crate) fn run(
     scenario: &Scenario,
     threads: usize,
@@ -27,6 +33,7 @@ pub(crate) fn run(
     out: &Path,
     quiet: bool,
     allow_long: bool,
+    events: bool,
 ) -> Result<()> {
     let of = task.map_or(1, |t| t.of());
     scenario
@@ -42,6 +49,27 @@ pub(crate) fn run(
             None
         }
     };
+    // The table goes into the staging folder of a whole run, so it is swapped in with the rest;
+    // a task's is renamed into place when it is whole.
+    let table = events
+        .then(|| {
+            let path = match &folder {
+                Some(folder) => folder.path().join(EVENTS_FILE),
+                None => dir.join(events_task_file(task.unwrap_or(TaskSelection::WHOLE))),
+            };
+            let task = task.unwrap_or(TaskSelection::WHOLE);
+            EventTable::create(
+                &path,
+                scenario.designs.iter().map(|d| d.label()).collect(),
+                &[
+                    ("scenario", scenario.name.clone()),
+                    ("seed", scenario.seed.to_string()),
+                    ("version", env!("CARGO_PKG_VERSION").to_string()),
+                    ("task", format!("{} of {}", task.index(), task.of())),
+                ],
+            )
+        })
+        .transpose()?;
     let progress = AtomicU64::new(0);
     let done = AtomicBool::new(false);
     let total = expected_messages(scenario) * scenario.designs.len() as u64 / of as u64;
@@ -55,12 +83,21 @@ pub(crate) fn run(
                 threads,
                 task,
                 progress: Some(&progress),
+                events: table.as_ref().map(|t| t as &dyn EventSink),
             },
         );
         done.store(true, Ordering::Relaxed);
         output
     })?;
     let failed: u64 = output.metrics.designs.iter().map(|d| d.failed).sum();
+    if let Some(table) = table {
+        let path = table.path().to_path_buf();
+        let rows = table.finish()?;
+        if !quiet {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            println!("events: {rows} rows in {name}");
+        }
+    }
     match folder {
         Some(folder) => finish(folder, &Summary::new(scenario, &output), false, quiet)?,
         None => {
@@ -99,7 +136,9 @@ pub(crate) fn finish(
     write_results(folder.path(), summary)?;
     let figures = crate::plot::draw(folder.path(), summary)?;
     if keep_tasks {
-        folder.carry_over(|name| TaskSelection::from_file_name(name).is_some())?;
+        folder.carry_over(|name| {
+            TaskSelection::from_file_name(name).is_some() || is_events_task_file(name)
+        })?;
     }
     let dir = folder.commit()?;
     if !quiet {
@@ -120,6 +159,24 @@ pub(crate) fn finish(
         );
     }
     Ok(())
+}
+
+/// A whole run's event table, in its results folder.
+const EVENTS_FILE: &str = "events.parquet";
+
+/// A task's event table: `events-task-I-of-N.parquet`.
+fn events_task_file(task: TaskSelection) -> String {
+    let json = task.file_name();
+    format!("events-{}.parquet", json.trim_end_matches(".json"))
+}
+
+/// Whether `name` is exactly a task's event table, `events-task-I-of-N.parquet`: what a merge
+/// keeps in the folder it rebuilds.
+fn is_events_task_file(name: &str) -> bool {
+    name.strip_prefix("events-")
+        .and_then(|rest| rest.strip_suffix(".parquet"))
+        .and_then(|task| TaskSelection::from_file_name(&format!("{task}.json")))
+        .is_some()
 }
 
 /// The batch job running this process, if any: Slurm's `<array job id>_<task id>`, or its job

@@ -4,6 +4,7 @@ mod cli;
 mod delivery;
 mod determinism;
 mod estimate;
+mod events;
 mod figures_fixed;
 mod output;
 mod parser;
