@@ -87,7 +87,7 @@ pub(crate) static RUN_TASK_GENUINE: LazyLock<GenuineRun> = LazyLock::new(|| {
     let options = |task| RunOptions {
         threads: 1,
         task,
-        progress: None,
+        ..RunOptions::default()
     };
     let files: Vec<(String, String)> = (0..2)
         .map(|i| {

@@ -62,8 +62,8 @@ fn every_invalid_value_is_reported_with_its_path() {
 #[test]
 fn an_absurd_size_is_refused_with_an_estimate() {
     let text = VALID
-        .replace(r#""users":10"#, r#""users":40000000"#)
-        .replace(r#""duration_days":1"#, r#""duration_days":365"#);
+        .replace(r#""users":10"#, r#""users":90000000"#)
+        .replace(r#""duration_days":1"#, r#""duration_days":3650"#);
     let Err(ScenarioError::Invalid(errors)) = Scenario::load(&text) else {
         panic!("accepted")
     };

@@ -53,7 +53,7 @@ pub(crate) fn task(seed: u64, index: usize, of: usize) -> RunTask {
         &RunOptions {
             threads: 1,
             task: Some(TaskSelection::new(index, of).unwrap()),
-            progress: None,
+            ..RunOptions::default()
         },
     )
     .unwrap();
