@@ -11,7 +11,11 @@ use crate::{
     model::{TaskSelection, Timing},
     scenario::Scenario,
     sim::{DesignMetrics, RunOutput},
-    sweep::{SweepError, checksum::sha256_hex, file::parse_strict},
+    sweep::{
+        SweepError,
+        checksum::{digest, sha256_hex},
+        file::parse_strict,
+    },
 };
 
 /// The `format` field of run task files.
@@ -135,11 +139,7 @@ impl RunTask {
     /// The checksum this file's content gives: SHA-256 of its canonical JSON (serde_json's
     /// compact form, members in key order) without the `checksum` member.
     pub fn expected_checksum(&self) -> String {
-        let mut json = serde_json::to_value(self).unwrap_or_default();
-        if let Value::Object(members) = &mut json {
-            members.remove("checksum");
-        }
-        sha256_hex(&serde_json::to_vec(&json).unwrap_or_default())
+        digest(self)
     }
 
     /// Its task number.

@@ -24,7 +24,7 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// SHA-256 of `value`'s canonical JSON, without its top-level `checksum` member.
-fn digest(value: &impl Serialize) -> String {
+pub(crate) fn digest(value: &impl Serialize) -> String {
     let mut json = serde_json::to_value(value).unwrap_or_default();
     if let Value::Object(members) = &mut json {
         members.remove(FIELD);
